@@ -1,0 +1,51 @@
+# fish completion for brig(1)
+
+set -l brig_commands checkpoint create delete events exec features help kill list pause ps restore resume run spec start state update ebpf firejail privileges sandbox seccomp
+
+complete -c brig -f
+
+# global options
+complete -c brig -n "not __fish_seen_subcommand_from $brig_commands" -l root -r -F -d 'State directory'
+complete -c brig -n "not __fish_seen_subcommand_from $brig_commands" -l log -r -F -d 'Log file'
+complete -c brig -n "not __fish_seen_subcommand_from $brig_commands" -l log-format -x -a 'text json' -d 'Log format'
+complete -c brig -n "not __fish_seen_subcommand_from $brig_commands" -l log-level -x -a 'error warning info debug' -d 'Log level'
+complete -c brig -n "not __fish_seen_subcommand_from $brig_commands" -l debug -d 'Debug logging'
+complete -c brig -n "not __fish_seen_subcommand_from $brig_commands" -l systemd-cgroup -d 'Use systemd for cgroups'
+complete -c brig -n "not __fish_seen_subcommand_from $brig_commands" -l cgroup-manager -x -a 'cgroupfs systemd disabled' -d 'Cgroup manager'
+complete -c brig -n "not __fish_seen_subcommand_from $brig_commands" -l rootless -x -a 'true false auto' -d 'Rootless mode'
+complete -c brig -n "not __fish_seen_subcommand_from $brig_commands" -l criu -r -F -d 'Path to criu (ignored)'
+complete -c brig -n "not __fish_seen_subcommand_from $brig_commands" -s h -l help -d 'Show help'
+complete -c brig -n "not __fish_seen_subcommand_from $brig_commands" -s v -l version -d 'Show version'
+
+# commands
+complete -c brig -n "not __fish_seen_subcommand_from $brig_commands" -a checkpoint -d 'Checkpoint a running container'
+complete -c brig -n "not __fish_seen_subcommand_from $brig_commands" -a create -d 'Create a container'
+complete -c brig -n "not __fish_seen_subcommand_from $brig_commands" -a delete -d 'Delete a container'
+complete -c brig -n "not __fish_seen_subcommand_from $brig_commands" -a events -d 'Container events and statistics'
+complete -c brig -n "not __fish_seen_subcommand_from $brig_commands" -a exec -d 'Run a process in a container'
+complete -c brig -n "not __fish_seen_subcommand_from $brig_commands" -a features -d 'Features of this build (JSON)'
+complete -c brig -n "not __fish_seen_subcommand_from $brig_commands" -a help -d 'Show help for a command'
+complete -c brig -n "not __fish_seen_subcommand_from $brig_commands" -a kill -d 'Signal a container'
+complete -c brig -n "not __fish_seen_subcommand_from $brig_commands" -a list -d 'List containers'
+complete -c brig -n "not __fish_seen_subcommand_from $brig_commands" -a pause -d 'Freeze a container'
+complete -c brig -n "not __fish_seen_subcommand_from $brig_commands" -a ps -d 'Processes of a container'
+complete -c brig -n "not __fish_seen_subcommand_from $brig_commands" -a restore -d 'Restore from a checkpoint'
+complete -c brig -n "not __fish_seen_subcommand_from $brig_commands" -a resume -d 'Thaw a container'
+complete -c brig -n "not __fish_seen_subcommand_from $brig_commands" -a run -d 'Create and start a container'
+complete -c brig -n "not __fish_seen_subcommand_from $brig_commands" -a spec -d 'Write a default config.json'
+complete -c brig -n "not __fish_seen_subcommand_from $brig_commands" -a start -d 'Start a created container'
+complete -c brig -n "not __fish_seen_subcommand_from $brig_commands" -a state -d 'State of a container'
+complete -c brig -n "not __fish_seen_subcommand_from $brig_commands" -a update -d 'Change resource limits'
+complete -c brig -n "not __fish_seen_subcommand_from $brig_commands" -a ebpf -d 'eBPF assembler, disassembler and VM'
+complete -c brig -n "not __fish_seen_subcommand_from $brig_commands" -a firejail -d 'Convert and check Firejail profiles'
+complete -c brig -n "not __fish_seen_subcommand_from $brig_commands" -a privileges -d 'Solaris-style privilege sets'
+complete -c brig -n "not __fish_seen_subcommand_from $brig_commands" -a sandbox -d 'Run a host command under a profile'
+complete -c brig -n "not __fish_seen_subcommand_from $brig_commands" -a seccomp -d 'Inspect and test seccomp filters'
+
+# spec
+complete -c brig -n "__fish_seen_subcommand_from spec" -s b -l bundle -r -a '(__fish_complete_directories)' -d 'Bundle directory'
+complete -c brig -n "__fish_seen_subcommand_from spec" -l rootless -d 'Spec for an unprivileged user'
+complete -c brig -n "__fish_seen_subcommand_from $brig_commands" -s h -l help -d 'Show help'
+
+# help COMMAND
+complete -c brig -n "__fish_seen_subcommand_from help" -a "$brig_commands"

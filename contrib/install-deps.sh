@@ -1,0 +1,26 @@
+#!/bin/bash
+# Installs what building and testing brig needs, from Debian's archive.
+# Idempotent and non-interactive; run as root (or with sudo available).
+set -euo pipefail
+
+packages=(
+  # build
+  build-essential autoconf automake libtool pkg-config git
+  libyajl-dev libseccomp-dev libcap-dev libselinux1-dev libapparmor-dev
+  go-md2man
+  # tests: busybox rootfs, JSON checks, runc as a reference runtime,
+  # clang + compiler-rt for the libFuzzer targets
+  busybox-static jq runc clang libclang-rt-14-dev
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+as_root=()
+[ "$(id -u)" -eq 0 ] || as_root=(sudo)
+export DEBIAN_FRONTEND=noninteractive
+"${as_root[@]}" apt-get update -qq
+"${as_root[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

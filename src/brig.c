@@ -1,0 +1,351 @@
+/* brig: global options and dispatch to the subcommands in cmd/.
+ *
+ * The command line follows runc's, because podman, containerd and CRI-O
+ * drive brig through it: global options first, then the command, then its
+ * options and arguments.  Options accept both "--flag value" and
+ * "--flag=value".  Option parsing stops at the first non-option (getopt's
+ * "+" mode), as in runc, so "exec ID sh -c ..." passes "-c" to sh.
+ */
+#define _GNU_SOURCE
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "brig.h"
+#include "cmd/commands.h"
+#include "libocispec/ocispec.h"
+#include "version-commit.h"
+
+#ifdef HAVE_SECCOMP
+#include <seccomp.h>
+#endif
+
+static const brig_command brig_commands[] = {
+  { "checkpoint", "checkpoint a running container", "checkpoint [OPTIONS] ID", NULL, NULL },
+  { "create", "create a container", "create [OPTIONS] ID",
+    "  -b, --bundle DIR          bundle directory (default: current directory)\n"
+    "      --console-socket SOCK send the pty master of the container over this socket\n"
+    "      --pid-file FILE       write the container's init pid to FILE\n"
+    "      --no-pivot            do not use pivot_root to enter the rootfs\n"
+    "      --no-new-keyring      do not create a new session keyring\n"
+    "      --preserve-fds N      pass N extra fds (from 3) to the container\n"
+    "      --pidfd-socket SOCK   send a pidfd of the init over this socket\n",
+    NULL },
+  { "delete", "delete a container and its resources", "delete [OPTIONS] ID",
+    "  -f, --force               kill the container if it runs; a missing container is not an error\n",
+    NULL },
+  { "events", "show container events and resource statistics", "events [OPTIONS] ID",
+    "      --stats               print statistics once and exit\n"
+    "      --interval DURATION   statistics interval (default 5s)\n",
+    NULL },
+  { "exec", "run a new process inside a container", "exec [OPTIONS] ID COMMAND [ARGS...]", NULL,
+    NULL },
+  { "features", "show the features this build of brig implements (JSON)", "features", NULL,
+    brig_cmd_features },
+  { "kill", "send a signal to a container's init (or all its processes)",
+    "kill [OPTIONS] ID [SIGNAL]", "  -a, --all                 signal every process of the container\n",
+    NULL },
+  { "list", "list containers", "list [OPTIONS]",
+    "  -f, --format table|json   output format (default table)\n"
+    "  -q, --quiet               print only container ids\n",
+    NULL },
+  { "pause", "freeze all processes of a container", "pause ID", NULL, NULL },
+  { "ps", "list the processes of a container", "ps [OPTIONS] ID [-- PS-OPTIONS]",
+    "  -f, --format table|json   output format (default table)\n", NULL },
+  { "restore", "restore a container from a checkpoint", "restore [OPTIONS] ID", NULL, NULL },
+  { "resume", "thaw a paused container", "resume ID", NULL, NULL },
+  { "run", "create and start a container", "run [OPTIONS] ID", NULL, NULL },
+  { "spec", "write a default config.json", "spec [OPTIONS]",
+    "  -b, --bundle DIR          directory to write config.json in (default: current directory)\n"
+    "      --rootless            spec for a container run by an unprivileged user\n",
+    brig_cmd_spec },
+  { "start", "start a created container", "start ID", NULL, NULL },
+  { "state", "print the state of a container (JSON)", "state ID", NULL, NULL },
+  { "update", "change the resource limits of a container", "update [OPTIONS] ID", NULL, NULL },
+  /* brig's own commands */
+  { "ebpf", "assemble, disassemble and run programs on brig's eBPF VM", "ebpf COMMAND FILE",
+    NULL, NULL },
+  { "firejail", "convert and check Firejail profiles", "firejail COMMAND PROFILE", NULL, NULL },
+  { "privileges", "map Solaris-style privilege sets to a spec", "privileges COMMAND SET", NULL,
+    NULL },
+  { "sandbox", "run a host command under a Firejail profile", "sandbox [OPTIONS] COMMAND [ARGS...]",
+    NULL, NULL },
+  { "seccomp", "inspect and test seccomp filters", "seccomp COMMAND", NULL, NULL },
+};
+
+static const char global_options_help[] =
+    "Global options:\n"
+    "      --root DIR            state directory (default " BRIG_DEFAULT_ROOT ")\n"
+    "      --log FILE            write log entries to FILE\n"
+    "      --log-format FORMAT   text or json (default text)\n"
+    "      --log-level LEVEL     error, warning, info or debug (default warning)\n"
+    "      --debug               same as --log-level debug\n"
+    "      --systemd-cgroup      use systemd for cgroups (same as --cgroup-manager systemd)\n"
+    "      --cgroup-manager MGR  cgroupfs, systemd or disabled (default cgroupfs)\n"
+    "      --rootless VALUE      true, false or auto (accepted for runc compatibility)\n"
+    "  -h, --help                show this help\n"
+    "  -v, --version             show version, commit, spec version and built-in features\n";
+
+const brig_command *
+brig_command_find(const char *name)
+{
+  size_t i;
+
+  for (i = 0; i < sizeof(brig_commands) / sizeof(brig_commands[0]); i++)
+    if (strcmp(brig_commands[i].name, name) == 0)
+      return &brig_commands[i];
+  return NULL;
+}
+
+void
+brig_command_help(const brig_command *cmd)
+{
+  printf("Usage: brig %s\n\n%s\n", cmd->usage, cmd->summary);
+  if (cmd->options)
+    printf("\nOptions:\n%s", cmd->options);
+  printf("  -h, --help                show this help\n");
+}
+
+static void
+print_help(void)
+{
+  size_t i;
+
+  printf("Usage: brig [GLOBAL OPTIONS] COMMAND [OPTIONS] [ARGS...]\n\n"
+         "brig is an OCI container runtime.\n\nCommands:\n");
+  for (i = 0; i < sizeof(brig_commands) / sizeof(brig_commands[0]); i++)
+    printf("  %-12s %s%s\n", brig_commands[i].name, brig_commands[i].summary,
+           brig_commands[i].run ? "" : " (not implemented yet)");
+  printf("\n%s\nRun 'brig COMMAND --help' for the options of a command.\n", global_options_help);
+}
+
+const char *
+brig_build_tags(void)
+{
+  return "+CAP +YAJL"
+#ifdef HAVE_SECCOMP
+         " +SECCOMP"
+#endif
+#ifdef HAVE_SELINUX
+         " +SELINUX"
+#endif
+#ifdef HAVE_APPARMOR
+         " +APPARMOR"
+#endif
+      ;
+}
+
+static void
+print_version(void)
+{
+  printf("brig version %s\ncommit: %s\nspec: %s\n", PACKAGE_VERSION, BRIG_COMMIT,
+         OCI_RUNTIME_SPEC_VERSION);
+#ifdef HAVE_SECCOMP
+  {
+    const struct scmp_version *v = seccomp_version();
+
+    printf("libseccomp: %u.%u.%u\n", v->major, v->minor, v->micro);
+  }
+#endif
+  printf("%s\n", brig_build_tags());
+}
+
+int
+brig_option_error(const char *cmd, int c, char **argv, brig_error **err)
+{
+  const char *bad = argv[optind - 1];
+  const char *sep = cmd ? ": " : "";
+
+  cmd = cmd ? cmd : "";
+  if (c == ':')
+    return brig_fail(err, 0, "%s%soption %s requires a value", cmd, sep, bad);
+  if (optopt && optopt != '?')
+    return brig_fail(err, 0, "%s%sunknown option -%c", cmd, sep, optopt);
+  return brig_fail(err, 0, "%s%sunknown option %s", cmd, sep, bad);
+}
+
+enum {
+  OPT_ROOT = 256,
+  OPT_LOG,
+  OPT_LOG_FORMAT,
+  OPT_LOG_LEVEL,
+  OPT_DEBUG,
+  OPT_SYSTEMD_CGROUP,
+  OPT_CGROUP_MANAGER,
+  OPT_ROOTLESS,
+  OPT_CRIU,
+};
+
+static const struct option global_options[] = {
+  { "root", required_argument, NULL, OPT_ROOT },
+  { "log", required_argument, NULL, OPT_LOG },
+  { "log-format", required_argument, NULL, OPT_LOG_FORMAT },
+  { "log-level", required_argument, NULL, OPT_LOG_LEVEL },
+  { "debug", no_argument, NULL, OPT_DEBUG },
+  { "systemd-cgroup", no_argument, NULL, OPT_SYSTEMD_CGROUP },
+  { "cgroup-manager", required_argument, NULL, OPT_CGROUP_MANAGER },
+  /* runc's --rootless takes true|false|auto; a bare --rootless means true,
+   * handled below because getopt cannot look at the next word. */
+  { "rootless", optional_argument, NULL, OPT_ROOTLESS },
+  /* runc's path to criu: accepted so engine configs written for runc work. */
+  { "criu", required_argument, NULL, OPT_CRIU },
+  { "help", no_argument, NULL, 'h' },
+  { "version", no_argument, NULL, 'v' },
+  { NULL, 0, NULL, 0 },
+};
+
+/* Returns the index of the command word, or -1 with *err set; sets *exit_now
+ * when --help or --version was handled. */
+static int
+parse_global_options(int argc, char **argv, brig_globals *g, bool *exit_now, brig_error **err)
+{
+  const char *log_format = NULL, *log_level = NULL, *manager = NULL;
+  int c;
+
+  opterr = 0;
+  optind = 1;
+  while ((c = getopt_long(argc, argv, "+:hv", global_options, NULL)) != -1) {
+    switch (c) {
+    case OPT_ROOT:
+      g->root = optarg;
+      break;
+    case OPT_LOG:
+      g->log_path = optarg;
+      break;
+    case OPT_LOG_FORMAT:
+      log_format = optarg;
+      break;
+    case OPT_LOG_LEVEL:
+      log_level = optarg;
+      break;
+    case OPT_DEBUG:
+      g->debug = true;
+      break;
+    case OPT_SYSTEMD_CGROUP:
+      manager = "systemd";
+      break;
+    case OPT_CGROUP_MANAGER:
+      manager = optarg;
+      break;
+    case OPT_ROOTLESS:
+      if (optarg) {
+        g->rootless = optarg;
+      } else if (optind < argc && (strcmp(argv[optind], "true") == 0 ||
+                                   strcmp(argv[optind], "false") == 0 ||
+                                   strcmp(argv[optind], "auto") == 0)) {
+        g->rootless = argv[optind++];
+      } else {
+        g->rootless = "true";
+      }
+      if (strcmp(g->rootless, "true") && strcmp(g->rootless, "false") &&
+          strcmp(g->rootless, "auto"))
+        return brig_fail(err, 0, "--rootless: expected true, false or auto, got '%s'", g->rootless);
+      break;
+    case OPT_CRIU:
+      break;
+    case 'h':
+      print_help();
+      *exit_now = true;
+      return 0;
+    case 'v':
+      print_version();
+      *exit_now = true;
+      return 0;
+    default:
+      brig_option_error(NULL, c, argv, err);
+      return -1;
+    }
+  }
+  if (log_format && brig_log_parse_format(log_format, &g->log_format) < 0)
+    return brig_fail(err, 0, "--log-format: expected text or json, got '%s'", log_format);
+  if (log_level && brig_log_parse_level(log_level, &g->log_level) < 0)
+    return brig_fail(err, 0, "--log-level: expected error, warning, info or debug, got '%s'",
+                     log_level);
+  if (g->debug)
+    g->log_level = BRIG_LOG_DEBUG;
+  if (manager) {
+    if (strcmp(manager, "cgroupfs") == 0)
+      g->cgroup_manager = BRIG_CGROUP_CGROUPFS;
+    else if (strcmp(manager, "systemd") == 0)
+      g->cgroup_manager = BRIG_CGROUP_SYSTEMD;
+    else if (strcmp(manager, "disabled") == 0)
+      g->cgroup_manager = BRIG_CGROUP_DISABLED;
+    else
+      return brig_fail(err, 0, "--cgroup-manager: expected cgroupfs, systemd or disabled, got '%s'",
+                       manager);
+  }
+  return optind;
+}
+
+int
+main(int argc, char **argv)
+{
+  brig_globals g = {
+    .root = BRIG_DEFAULT_ROOT,
+    .log_format = BRIG_LOG_TEXT,
+    .log_level = BRIG_LOG_WARNING,
+    .cgroup_manager = BRIG_CGROUP_CGROUPFS,
+    .rootless = "auto",
+  };
+  const brig_command *cmd;
+  brig_error *err = NULL, *log_err = NULL;
+  bool exit_now = false;
+  int first, status;
+
+  first = parse_global_options(argc, argv, &g, &exit_now, &err);
+  if (first >= 0 && exit_now)
+    return 0;
+  /* Open the log before reporting anything, so that engines that pass
+   * --log find even an option error there. */
+  if (brig_log_init(g.log_path, g.log_format, g.log_level, &log_err) < 0) {
+    if (err)
+      brig_error_free(log_err);
+    else
+      err = log_err;
+    first = -1;
+  }
+  if (first < 0)
+    goto fail;
+  if (first >= argc) {
+    print_help();
+    brig_fail(&err, 0, "no command given");
+    goto fail;
+  }
+  if (strcmp(argv[first], "help") == 0) {
+    cmd = first + 1 < argc ? brig_command_find(argv[first + 1]) : NULL;
+    if (first + 1 < argc && !cmd) {
+      brig_fail(&err, 0, "help: unknown command '%s'", argv[first + 1]);
+      goto fail;
+    }
+    if (cmd)
+      brig_command_help(cmd);
+    else
+      print_help();
+    return 0;
+  }
+  cmd = brig_command_find(argv[first]);
+  if (!cmd) {
+    brig_fail(&err, 0, "unknown command '%s' (see 'brig --help')", argv[first]);
+    goto fail;
+  }
+  if (!cmd->run) {
+    /* Also for --help: podman probes "checkpoint --help" and must only
+     * see success if checkpointing works. */
+    brig_fail(&err, 0, "%s: not implemented yet", cmd->name);
+    goto fail;
+  }
+  brig_debug("command %s, root %s", cmd->name, g.root);
+  if (cmd->run(&g, argc - first, argv + first, &err) < 0)
+    goto fail;
+  brig_log_close();
+  return 0;
+
+fail:
+  brig_log_error(err);
+  status = err->status ? err->status : 1;
+  brig_error_free(err);
+  brig_log_close();
+  return status;
+}

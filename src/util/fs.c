@@ -1,0 +1,47 @@
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "util/fs.h"
+
+int
+brig_write_all(int fd, const void *data, size_t len)
+{
+  const char *p = data;
+
+  while (len > 0) {
+    ssize_t w = write(fd, p, len);
+
+    if (w < 0 && errno == EINTR)
+      continue;
+    if (w < 0)
+      return -1;
+    p += w;
+    len -= (size_t)w;
+  }
+  return 0;
+}
+
+int
+brig_write_new_file(int dirfd, const char *name, const char *data, size_t len, mode_t mode,
+                    brig_error **err)
+{
+  int fd, saved;
+
+  fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode);
+  if (fd < 0)
+    return brig_fail(err, errno, "create %s", name);
+  if (brig_write_all(fd, data, len) < 0 || fsync(fd) < 0) {
+    saved = errno;
+    close(fd);
+    unlinkat(dirfd, name, 0);
+    return brig_fail(err, saved, "write %s", name);
+  }
+  if (close(fd) < 0) {
+    saved = errno;
+    unlinkat(dirfd, name, 0);
+    return brig_fail(err, saved, "close %s", name);
+  }
+  return 0;
+}

@@ -1,0 +1,30 @@
+#!/bin/bash
+# brig features: valid features.json that claims only what is implemented.
+. "$(dirname "$0")/lib.sh"
+
+"$BRIG" features >"$TEST_TMP/f.json"
+ok $? "features exits 0"
+jq -e . "$TEST_TMP/f.json" >/dev/null
+ok $? "features prints JSON"
+jq -e '.ociVersionMin == "1.0.0" and .ociVersionMax == "1.2.0"' "$TEST_TMP/f.json" >/dev/null
+ok $? "ociVersionMin and ociVersionMax"
+version=$("$BRIG" --version | head -n 1 | cut -d' ' -f3)
+jq -e --arg v "$version" '.annotations["run.brig.version"] == $v' "$TEST_TMP/f.json" >/dev/null
+ok $? "run.brig.version annotation matches --version"
+if "$BRIG" --version | tail -n 1 | grep -q SECCOMP; then
+  jq -e '.annotations["io.github.seccomp.libseccomp.version"] | test("^[0-9]+\\.[0-9]+\\.[0-9]+$")' \
+    "$TEST_TMP/f.json" >/dev/null
+  ok $? "libseccomp version annotation"
+else
+  skip "libseccomp version annotation" "built without seccomp"
+fi
+# Truthful: nothing that the runtime does not do yet is claimed.
+jq -e '.linux.seccomp.enabled == false and .linux.apparmor.enabled == false
+       and .linux.selinux.enabled == false and .linux.cgroup.v1 == false
+       and .linux.cgroup.v2 == false and .linux.mountExtensions.idmap.enabled == false' \
+  "$TEST_TMP/f.json" >/dev/null
+ok $? "no unimplemented feature is claimed"
+expect_error "features takes no arguments" "brig: features: unexpected argument 'x'" \
+  "$BRIG" features x
+
+done_testing

@@ -45,7 +45,9 @@ typedef struct oci_strmap {
 #include "ocispec-undef.h"
 
 #define OCI_STRUCT(T) struct T {
-#define OCI_END(T) };
+#define OCI_END(T) \
+  }                \
+  ;
 #define OCI_STR(T, f, j, fl) char *f;
 #define OCI_ENUM(T, f, j, fl, v) char *f;
 #define OCI_SCALAR_(ctype, f) \

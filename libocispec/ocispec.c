@@ -132,8 +132,8 @@ parse_string(parse_ctx *ctx, yajl_val v, const oci_field *f, char **out)
 /* Reads an integer from the number's source text; [min, max] is checked in
  * the signed or the unsigned domain depending on is_signed. */
 static int
-parse_integer(parse_ctx *ctx, yajl_val v, bool is_signed, int64_t smin, int64_t smax,
-              uint64_t umax, int64_t *sout, uint64_t *uout)
+parse_integer(parse_ctx *ctx, yajl_val v, bool is_signed, int64_t smin, int64_t smax, uint64_t umax,
+              int64_t *sout, uint64_t *uout)
 {
   const char *text;
   char *end = NULL;

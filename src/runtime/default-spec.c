@@ -82,12 +82,18 @@ make_rootless(oci_spec *spec, uid_t uid, gid_t gid, brig_error **err)
   linux_cfg->gid_mappings = calloc(2, sizeof(oci_id_mapping));
   if (!linux_cfg->namespaces[kept].type || !linux_cfg->uid_mappings || !linux_cfg->gid_mappings)
     return brig_fail(err, 0, "spec: out of memory");
-  linux_cfg->uid_mappings[0] = (oci_id_mapping){ .container_id = 0, .has_container_id = true,
-                                                 .host_id = uid, .has_host_id = true,
-                                                 .size = 1, .has_size = true };
-  linux_cfg->gid_mappings[0] = (oci_id_mapping){ .container_id = 0, .has_container_id = true,
-                                                 .host_id = gid, .has_host_id = true,
-                                                 .size = 1, .has_size = true };
+  linux_cfg->uid_mappings[0] = (oci_id_mapping){ .container_id = 0,
+                                                 .has_container_id = true,
+                                                 .host_id = uid,
+                                                 .has_host_id = true,
+                                                 .size = 1,
+                                                 .has_size = true };
+  linux_cfg->gid_mappings[0] = (oci_id_mapping){ .container_id = 0,
+                                                 .has_container_id = true,
+                                                 .host_id = gid,
+                                                 .has_host_id = true,
+                                                 .size = 1,
+                                                 .has_size = true };
   linux_cfg->uid_mappings_len = linux_cfg->gid_mappings_len = 1;
   linux_cfg->has_uid_mappings = linux_cfg->has_gid_mappings = true;
 

@@ -65,13 +65,13 @@ brig_features(brig_error **err)
   f->linux = l = calloc(1, sizeof(*l));
   if (!f->oci_version_min || !f->oci_version_max || !l)
     goto oom;
-  ok = strv_set(&f->hooks, &f->hooks_len, &f->has_hooks, supported_hooks) == 0 &&
-       strv_set(&f->mount_options, &f->mount_options_len, &f->has_mount_options,
-                supported_mount_options) == 0 &&
-       strv_set(&l->namespaces, &l->namespaces_len, &l->has_namespaces, supported_namespaces) ==
-           0 &&
-       strv_set(&l->capabilities, &l->capabilities_len, &l->has_capabilities,
-                supported_capabilities) == 0;
+  ok =
+      strv_set(&f->hooks, &f->hooks_len, &f->has_hooks, supported_hooks) == 0 &&
+      strv_set(&f->mount_options, &f->mount_options_len, &f->has_mount_options,
+               supported_mount_options) == 0 &&
+      strv_set(&l->namespaces, &l->namespaces_len, &l->has_namespaces, supported_namespaces) == 0 &&
+      strv_set(&l->capabilities, &l->capabilities_len, &l->has_capabilities,
+               supported_capabilities) == 0;
   if (!ok)
     goto oom;
   l->cgroup = calloc(1, sizeof(*l->cgroup));

@@ -9,9 +9,9 @@
 #define BRIG_UTIL_ERROR_H
 
 typedef struct brig_error {
-  int errnum;   /* errno of the root cause, 0 if none */
-  int status;   /* exit status to use, 1 unless a command decides */
-  char *msg;    /* one line, no "brig: " prefix */
+  int errnum; /* errno of the root cause, 0 if none */
+  int status; /* exit status to use, 1 unless a command decides */
+  char *msg;  /* one line, no "brig: " prefix */
 } brig_error;
 
 /* Sets *err to fmt, followed by ": strerror(errnum)" when errnum != 0.

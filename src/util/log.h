@@ -38,7 +38,8 @@ int brig_log_parse_level(const char *s, enum brig_log_level *out);
 
 bool brig_log_enabled(enum brig_log_level level);
 
-void brig_log(enum brig_log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void brig_log(enum brig_log_level level, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 #define brig_debug(...) brig_log(BRIG_LOG_DEBUG, __VA_ARGS__)
 #define brig_warn(...) brig_log(BRIG_LOG_WARNING, __VA_ARGS__)

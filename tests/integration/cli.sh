@@ -41,6 +41,8 @@ for c in create start run state kill delete list exec ps pause resume update eve
 done
 expect_error "checkpoint --help fails while checkpoint is not implemented" \
   "brig: checkpoint: not implemented yet" "$BRIG" checkpoint --help
+"$BRIG" create --help 2>/dev/null | grep -q '^Usage: brig create'
+ok $? "--help of a command not implemented yet still shows its usage"
 
 expect_error "unknown command" "brig: unknown command 'frobnicate' (see 'brig --help')" \
   "$BRIG" frobnicate

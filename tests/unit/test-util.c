@@ -154,8 +154,7 @@ test_features(void)
          "features: run.brig.version annotation");
   TAP_OK(f && f->linux->seccomp->has_enabled && !f->linux->seccomp->enabled,
          "features: seccomp reported, not enabled until implemented");
-  TAP_OK(f && oci_emit(&oci_features_desc, f, true, &json, NULL, &perr) == 0,
-         "features: emits");
+  TAP_OK(f && oci_emit(&oci_features_desc, f, true, &json, NULL, &perr) == 0, "features: emits");
   free(json);
   free(perr);
   oci_features_free(f);

@@ -68,7 +68,13 @@ static const brig_command brig_commands[] = {
   /* brig's own commands */
   { "ebpf", "assemble, disassemble and run programs on brig's eBPF VM", "ebpf COMMAND FILE", NULL,
     NULL },
-  { "firejail", "convert and check Firejail profiles", "firejail COMMAND PROFILE", NULL, NULL },
+  { "firejail", "check (and later convert) Firejail profiles", "firejail COMMAND [OPTIONS] PROFILE",
+    "Commands:\n"
+    "  check [--user NAME] [--home DIR] [--condition NAME[=no]]... PROFILE\n"
+    "                            parse a profile with its includes, print the resolved\n"
+    "                            directives as FILE:LINE: directive\n"
+    "  convert PROFILE           turn a profile into config.json (not implemented yet)\n",
+    brig_cmd_firejail },
   { "privileges", "map Solaris-style privilege sets to a spec", "privileges COMMAND SET", NULL,
     NULL },
   { "sandbox", "run a host command under a Firejail profile", "sandbox [OPTIONS] COMMAND [ARGS...]",
@@ -341,10 +347,11 @@ main(int argc, char **argv)
     goto fail;
   }
   brig_debug("command %s, root %s", cmd->name, g.root);
-  if (cmd->run(&g, argc - first, argv + first, &err) < 0)
+  status = cmd->run(&g, argc - first, argv + first, &err);
+  if (status < 0)
     goto fail;
   brig_log_close();
-  return 0;
+  return status;
 
 fail:
   brig_log_error(err);

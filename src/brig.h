@@ -26,6 +26,10 @@ typedef struct brig_globals {
   const char *rootless; /* "true", "false" or "auto" */
 } brig_globals;
 
+/* A command returns 0 on success, -1 with *err set on failure (main prints
+ * it), or a positive exit status when it has already said all there is to
+ * say: a status passed through from a process (a container's exit code) or
+ * a tool that printed its own one-line error. */
 typedef int (*brig_command_fn)(const brig_globals *g, int argc, char **argv, brig_error **err);
 
 typedef struct brig_command {

@@ -5,6 +5,7 @@
 #include "brig.h"
 
 int brig_cmd_spec(const brig_globals *g, int argc, char **argv, brig_error **err);
+int brig_cmd_firejail(const brig_globals *g, int argc, char **argv, brig_error **err);
 int brig_cmd_features(const brig_globals *g, int argc, char **argv, brig_error **err);
 
 #endif

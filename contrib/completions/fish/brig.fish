@@ -47,5 +47,13 @@ complete -c brig -n "__fish_seen_subcommand_from spec" -s b -l bundle -r -a '(__
 complete -c brig -n "__fish_seen_subcommand_from spec" -l rootless -d 'Spec for an unprivileged user'
 complete -c brig -n "__fish_seen_subcommand_from $brig_commands" -s h -l help -d 'Show help'
 
+# firejail
+complete -c brig -n "__fish_seen_subcommand_from firejail; and not __fish_seen_subcommand_from check convert" -a check -d 'Parse a profile, print its directives'
+complete -c brig -n "__fish_seen_subcommand_from firejail; and not __fish_seen_subcommand_from check convert" -a convert -d 'Convert a profile to config.json'
+complete -c brig -n "__fish_seen_subcommand_from check" -l user -x -a '(__fish_complete_users)' -d 'Target user'
+complete -c brig -n "__fish_seen_subcommand_from check" -l home -r -a '(__fish_complete_directories)' -d 'Target home'
+complete -c brig -n "__fish_seen_subcommand_from check" -l condition -x -a 'HAS_APPIMAGE HAS_NET HAS_NODBUS HAS_NOSOUND HAS_PRIVATE HAS_X11 BROWSER_DISABLE_U2F BROWSER_ALLOW_DRM ALLOW_TRAY' -d 'Set a conditional'
+complete -c brig -n "__fish_seen_subcommand_from check convert" -a '(path basename -E .profile /etc/firejail/*.profile)' -d 'Firejail profile'
+
 # help COMMAND
 complete -c brig -n "__fish_seen_subcommand_from help" -a "$brig_commands"

@@ -11,6 +11,8 @@ packages=(
   # tests: busybox rootfs, JSON checks, runc as a reference runtime,
   # clang + compiler-rt for the libFuzzer targets
   busybox-static jq runc clang libclang-rt-14-dev
+  # the Firejail profiles (/etc/firejail) the profile tests parse
+  firejail
   # style checks (make lint)
   clang-format cppcheck
 )

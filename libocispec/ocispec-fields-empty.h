@@ -1,0 +1,17 @@
+/* Defines every field macro of oci-spec.def as empty, for the expansions
+ * that only look at the structs (forward typedefs, descriptor externs). */
+#define OCI_STR(T, f, j, fl)
+#define OCI_ENUM(T, f, j, fl, v)
+#define OCI_BOOL(T, f, j, fl)
+#define OCI_I32(T, f, j, fl)
+#define OCI_U32(T, f, j, fl)
+#define OCI_I64(T, f, j, fl)
+#define OCI_U64(T, f, j, fl)
+#define OCI_U16(T, f, j, fl)
+#define OCI_OBJ(T, f, j, fl, S)
+#define OCI_STRV(T, f, j, fl)
+#define OCI_ENUMV(T, f, j, fl, v)
+#define OCI_U32V(T, f, j, fl)
+#define OCI_OBJV(T, f, j, fl, S)
+#define OCI_STRMAP(T, f, j, fl)
+#define OCI_OBJMAP(T, f, j, fl, S)

@@ -13,6 +13,8 @@ packages=(
   busybox-static jq runc clang libclang-rt-14-dev
   # the Firejail profiles (/etc/firejail) the profile tests parse
   firejail
+  # completion tests
+  bash-completion zsh fish
   # style checks (make lint)
   clang-format cppcheck
 )

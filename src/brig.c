@@ -15,6 +15,7 @@
 #include "config.h"
 #include "brig.h"
 #include "cmd/commands.h"
+#include "cmd/lifecycle-commands.h"
 #include "libocispec/ocispec.h"
 #include "version-commit.h"
 
@@ -31,12 +32,12 @@ static const brig_command brig_commands[] = {
     "      --no-pivot            do not use pivot_root to enter the rootfs\n"
     "      --no-new-keyring      do not create a new session keyring\n"
     "      --preserve-fds N      pass N extra fds (from 3) to the container\n"
-    "      --pidfd-socket SOCK   send a pidfd of the init over this socket\n",
-    NULL },
+    "      --pidfd-socket SOCK   send a pidfd of the init over this socket (not implemented yet)\n",
+    brig_cmd_create },
   { "delete", "delete a container and its resources", "delete [OPTIONS] ID",
     "  -f, --force               kill the container if it runs; a missing container is not an "
     "error\n",
-    NULL },
+    brig_cmd_delete },
   { "events", "show container events and resource statistics", "events [OPTIONS] ID",
     "      --stats               print statistics once and exit\n"
     "      --interval DURATION   statistics interval (default 5s)\n",
@@ -47,23 +48,32 @@ static const brig_command brig_commands[] = {
     brig_cmd_features },
   { "kill", "send a signal to a container's init (or all its processes)",
     "kill [OPTIONS] ID [SIGNAL]",
-    "  -a, --all                 signal every process of the container\n", NULL },
+    "  -a, --all                 signal every process of the container\n", brig_cmd_kill },
   { "list", "list containers", "list [OPTIONS]",
     "  -f, --format table|json   output format (default table)\n"
     "  -q, --quiet               print only container ids\n",
-    NULL },
+    brig_cmd_list },
   { "pause", "freeze all processes of a container", "pause ID", NULL, NULL },
   { "ps", "list the processes of a container", "ps [OPTIONS] ID [-- PS-OPTIONS]",
     "  -f, --format table|json   output format (default table)\n", NULL },
   { "restore", "restore a container from a checkpoint", "restore [OPTIONS] ID", NULL, NULL },
   { "resume", "thaw a paused container", "resume ID", NULL, NULL },
-  { "run", "create and start a container", "run [OPTIONS] ID", NULL, NULL },
+  { "run", "create and start a container", "run [OPTIONS] ID",
+    "  -b, --bundle DIR          bundle directory (default: current directory)\n"
+    "      --console-socket SOCK send the pty master of the container over this socket\n"
+    "      --pid-file FILE       write the container's init pid to FILE\n"
+    "  -d, --detach              return once the container runs (do not wait for it)\n"
+    "      --keep                do not delete the container after it exits\n"
+    "      --no-pivot            do not use pivot_root to enter the rootfs\n"
+    "      --no-new-keyring      do not create a new session keyring\n"
+    "      --preserve-fds N      pass N extra fds (from 3) to the container\n",
+    brig_cmd_run },
   { "spec", "write a default config.json", "spec [OPTIONS]",
     "  -b, --bundle DIR          directory to write config.json in (default: current directory)\n"
     "      --rootless            spec for a container run by an unprivileged user\n",
     brig_cmd_spec },
-  { "start", "start a created container", "start ID", NULL, NULL },
-  { "state", "print the state of a container (JSON)", "state ID", NULL, NULL },
+  { "start", "start a created container", "start ID", NULL, brig_cmd_start },
+  { "state", "print the state of a container (JSON)", "state ID", NULL, brig_cmd_state },
   { "update", "change the resource limits of a container", "update [OPTIONS] ID", NULL, NULL },
   /* brig's own commands */
   { "ebpf", "assemble, disassemble and run programs on brig's eBPF VM", "ebpf COMMAND FILE", NULL,

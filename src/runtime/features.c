@@ -1,4 +1,5 @@
 #define _GNU_SOURCE
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,17 +8,34 @@
 #include "runtime/features.h"
 #include "version-commit.h"
 
+#include <sys/capability.h>
+
 #ifdef HAVE_SECCOMP
 #include <seccomp.h>
 #endif
 
-/* The lists below are what the runtime honours today.  The container
- * lifecycle, cgroups and seccomp are not implemented yet, so they are empty
- * and every "enabled" is false; each later change fills in its part. */
-static const char *const supported_hooks[] = { NULL };
-static const char *const supported_mount_options[] = { NULL };
-static const char *const supported_namespaces[] = { NULL };
-static const char *const supported_capabilities[] = { NULL };
+/* The lists below are what the runtime honours today; each change that
+ * makes the runtime do more adds its part.  Cgroups, seccomp and the LSMs
+ * are not applied yet, so they are reported as not enabled. */
+static const char *const supported_hooks[] = {
+  "prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop", NULL,
+};
+
+/* The options linux/mounts.c turns into mount flags or attributes; any
+ * other option is passed to the filesystem as data, as runc does. */
+static const char *const supported_mount_options[] = {
+  "async",       "atime",      "bind",        "defaults",   "dev",        "diratime",
+  "exec",        "noatime",    "nodev",       "nodiratime", "noexec",     "nosuid",
+  "nosymfollow", "private",    "rbind",       "rdev",       "rdiratime",  "relatime",
+  "rexec",       "rnodev",     "rnodiratime", "rnoexec",    "rnosuid",    "rnosymfollow",
+  "ro",          "rprivate",   "rro",         "rrw",        "rshared",    "rslave",
+  "rsuid",       "rsymfollow", "runbindable", "rw",         "shared",     "slave",
+  "strictatime", "suid",       "symfollow",   "tmpcopyup",  "unbindable", NULL,
+};
+
+static const char *const supported_namespaces[] = {
+  "cgroup", "ipc", "mount", "network", "pid", "time", "user", "uts", NULL,
+};
 
 static int
 strv_set(char ***dst, size_t *len, bool *has, const char *const *src)
@@ -36,6 +54,34 @@ strv_set(char ***dst, size_t *len, bool *has, const char *const *src)
     *len = i + 1;
   }
   *has = true;
+  return 0;
+}
+
+/* Every capability libcap and the kernel know, by their OCI names. */
+static int
+capabilities_set(oci_features_linux *l)
+{
+  unsigned n = cap_max_bits(), i;
+
+  l->capabilities = calloc(n + 1, sizeof(char *));
+  if (!l->capabilities)
+    return -1;
+  l->has_capabilities = true;
+  for (i = 0; i < n; i++) {
+    char *name = cap_to_name((cap_value_t)i), *p;
+
+    if (!name)
+      return -1;
+    /* libcap says "cap_chown", the spec "CAP_CHOWN". */
+    if (asprintf(&l->capabilities[i], "%s", name) < 0) {
+      cap_free(name);
+      return -1;
+    }
+    cap_free(name);
+    for (p = l->capabilities[i]; *p; p++)
+      *p = (char)toupper((unsigned char)*p);
+    l->capabilities_len = i + 1;
+  }
   return 0;
 }
 
@@ -70,8 +116,7 @@ brig_features(brig_error **err)
       strv_set(&f->mount_options, &f->mount_options_len, &f->has_mount_options,
                supported_mount_options) == 0 &&
       strv_set(&l->namespaces, &l->namespaces_len, &l->has_namespaces, supported_namespaces) == 0 &&
-      strv_set(&l->capabilities, &l->capabilities_len, &l->has_capabilities,
-               supported_capabilities) == 0;
+      capabilities_set(l) == 0;
   if (!ok)
     goto oom;
   l->cgroup = calloc(1, sizeof(*l->cgroup));

@@ -24,6 +24,11 @@ jq -e '.linux.seccomp.enabled == false and .linux.apparmor.enabled == false
        and .linux.cgroup.v2 == false and .linux.mountExtensions.idmap.enabled == false' \
   "$TEST_TMP/f.json" >/dev/null
 ok $? "no unimplemented feature is claimed"
+jq -e '.hooks == ["prestart","createRuntime","createContainer","startContainer","poststart","poststop"]
+       and (.linux.namespaces | sort) == ["cgroup","ipc","mount","network","pid","time","user","uts"]
+       and (.linux.capabilities | index("CAP_SYS_ADMIN")) != null
+       and (.mountOptions | index("rbind")) != null' "$TEST_TMP/f.json" >/dev/null
+ok $? "hooks, namespaces, capabilities and mount options the lifecycle implements"
 expect_error "features takes no arguments" "brig: features: unexpected argument 'x'" \
   "$BRIG" features x
 

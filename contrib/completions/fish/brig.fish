@@ -42,6 +42,36 @@ complete -c brig -n "not __fish_seen_subcommand_from $brig_commands" -a privileg
 complete -c brig -n "not __fish_seen_subcommand_from $brig_commands" -a sandbox -d 'Run a host command under a profile'
 complete -c brig -n "not __fish_seen_subcommand_from $brig_commands" -a seccomp -d 'Inspect and test seccomp filters'
 
+# container ids (honouring a --root given before the command)
+function __brig_ids
+    set -l tokens (commandline -opc)
+    set -l root_args
+    set -l i (contains -i -- --root $tokens)
+    and set root_args --root $tokens[(math $i + 1)]
+    brig $root_args list -q 2>/dev/null
+end
+
+# create, run
+complete -c brig -n "__fish_seen_subcommand_from create run" -s b -l bundle -r -a '(__fish_complete_directories)' -d 'Bundle directory'
+complete -c brig -n "__fish_seen_subcommand_from create run" -l console-socket -r -F -d 'Send the pty master over this socket'
+complete -c brig -n "__fish_seen_subcommand_from create run" -l pid-file -r -F -d 'Write the init pid here'
+complete -c brig -n "__fish_seen_subcommand_from create run" -l no-pivot -d 'MS_MOVE + chroot instead of pivot_root'
+complete -c brig -n "__fish_seen_subcommand_from create run" -l no-new-keyring -d 'Keep the session keyring'
+complete -c brig -n "__fish_seen_subcommand_from create run" -l preserve-fds -x -d 'Pass N extra fds'
+complete -c brig -n "__fish_seen_subcommand_from create" -l pidfd-socket -r -F -d 'Send a pidfd of the init (not implemented yet)'
+complete -c brig -n "__fish_seen_subcommand_from run" -s d -l detach -d 'Return once the container runs'
+complete -c brig -n "__fish_seen_subcommand_from run" -l keep -d 'Keep the container after it exits'
+
+# start, state, kill, delete: container ids
+complete -c brig -n "__fish_seen_subcommand_from start state kill delete" -a '(__brig_ids)' -d 'Container'
+complete -c brig -n "__fish_seen_subcommand_from kill" -s a -l all -d 'Signal every process'
+complete -c brig -n "__fish_seen_subcommand_from kill" -a 'KILL TERM INT HUP QUIT USR1 USR2 STOP CONT WINCH' -d 'Signal'
+complete -c brig -n "__fish_seen_subcommand_from delete" -s f -l force -d 'Kill a running container; missing is not an error'
+
+# list
+complete -c brig -n "__fish_seen_subcommand_from list" -s f -l format -x -a 'table json' -d 'Output format'
+complete -c brig -n "__fish_seen_subcommand_from list" -s q -l quiet -d 'Only ids'
+
 # spec
 complete -c brig -n "__fish_seen_subcommand_from spec" -s b -l bundle -r -a '(__fish_complete_directories)' -d 'Bundle directory'
 complete -c brig -n "__fish_seen_subcommand_from spec" -l rootless -d 'Spec for an unprivileged user'

@@ -1,0 +1,102 @@
+#define _GNU_SOURCE
+#include <errno.h>
+#include <string.h>
+#include <sys/capability.h>
+#include <sys/prctl.h>
+
+#include "linux/caps.h"
+
+static int
+parse_set(char **names, size_t n, const char *field, uint64_t *out, brig_error **err)
+{
+  size_t i;
+
+  *out = 0;
+  for (i = 0; i < n; i++) {
+    cap_value_t v;
+
+    if (cap_from_name(names[i], &v) < 0 || v < 0 || v >= 64)
+      return brig_fail(err, 0, "config.json: process.capabilities.%s: unknown capability %s", field,
+                       names[i]);
+    *out |= UINT64_C(1) << v;
+  }
+  return 0;
+}
+
+int
+brig_caps_parse(const oci_capabilities *c, brig_caps *out, brig_error **err)
+{
+  memset(out, 0, sizeof(*out));
+  if (!c)
+    return 0;
+  out->present = true;
+  if (parse_set(c->effective, c->effective_len, "effective", &out->effective, err) < 0 ||
+      parse_set(c->permitted, c->permitted_len, "permitted", &out->permitted, err) < 0 ||
+      parse_set(c->inheritable, c->inheritable_len, "inheritable", &out->inheritable, err) < 0 ||
+      parse_set(c->bounding, c->bounding_len, "bounding", &out->bounding, err) < 0 ||
+      parse_set(c->ambient, c->ambient_len, "ambient", &out->ambient, err) < 0)
+    return -1;
+  return 0;
+}
+
+int
+brig_caps_drop_bounding(const brig_caps *caps, brig_error **err)
+{
+  cap_value_t v, max = (cap_value_t)cap_max_bits();
+
+  if (!caps->present)
+    return 0;
+  for (v = 0; v < max && v < 64; v++) {
+    if (caps->bounding & (UINT64_C(1) << v))
+      continue;
+    if (prctl(PR_CAPBSET_DROP, v, 0, 0, 0) < 0 && errno != EINVAL)
+      return brig_fail(err, errno, "drop capability %s from the bounding set", cap_to_name(v));
+  }
+  return 0;
+}
+
+static int
+set_flags(cap_t c, cap_flag_t flag, uint64_t set)
+{
+  cap_value_t v, max = (cap_value_t)cap_max_bits();
+
+  for (v = 0; v < max && v < 64; v++)
+    if ((set & (UINT64_C(1) << v)) && cap_set_flag(c, flag, 1, &v, CAP_SET) < 0)
+      return -1;
+  return 0;
+}
+
+int
+brig_caps_apply(const brig_caps *caps, brig_error **err)
+{
+  cap_value_t v, max = (cap_value_t)cap_max_bits();
+  cap_t c;
+
+  if (!caps->present)
+    return 0;
+  c = cap_init();
+  if (!c)
+    return brig_fail(err, errno, "capabilities");
+  if (set_flags(c, CAP_EFFECTIVE, caps->effective) < 0 ||
+      set_flags(c, CAP_PERMITTED, caps->permitted) < 0 ||
+      set_flags(c, CAP_INHERITABLE, caps->inheritable) < 0 || cap_set_proc(c) < 0) {
+    int saved = errno;
+
+    cap_free(c);
+    return brig_fail(err, saved, "set capabilities");
+  }
+  cap_free(c);
+  if (cap_reset_ambient() < 0 && errno != EINVAL)
+    return brig_fail(err, errno, "reset ambient capabilities");
+  /* The kernel raises an ambient capability only if it is permitted and
+   * inheritable; like runc, others are skipped rather than failing. */
+  for (v = 0; v < max && v < 64; v++) {
+    uint64_t bit = UINT64_C(1) << v;
+
+    if (!(caps->ambient & bit) || !(caps->permitted & bit) || !(caps->inheritable & bit))
+      continue;
+    if (cap_set_ambient(v, CAP_SET) < 0)
+      return brig_fail(err, errno, "raise ambient capability %s", cap_to_name(v));
+  }
+  return 0;
+}

@@ -1,0 +1,126 @@
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "linux/devices.h"
+#include "linux/mounts.h"
+#include "linux/resolve.h"
+#include "util/cleanup.h"
+
+static const struct {
+  const char *path;
+  unsigned major, minor;
+} default_devices[] = {
+  { "/dev/null", 1, 3 },   { "/dev/zero", 1, 5 },    { "/dev/full", 1, 7 },
+  { "/dev/random", 1, 8 }, { "/dev/urandom", 1, 9 }, { "/dev/tty", 5, 0 },
+};
+
+static const struct {
+  const char *target, *name;
+} default_links[] = {
+  { "pts/ptmx", "ptmx" },          { "/proc/self/fd", "fd" },       { "/proc/self/fd/0", "stdin" },
+  { "/proc/self/fd/1", "stdout" }, { "/proc/self/fd/2", "stderr" }, { "/proc/kcore", "core" },
+};
+
+static int
+make_node(int rootfd, const char *path, mode_t type, unsigned major, unsigned minor, mode_t mode,
+          const oci_device *d, brig_error **err)
+{
+  _cleanup_free_ char *dir = strdup(path);
+  _cleanup_close_ int dirfd = -1;
+  char *slash, *name;
+
+  if (!dir)
+    return brig_fail(err, ENOMEM, "device %s", path);
+  slash = strrchr(dir, '/');
+  if (!slash || !slash[1])
+    return brig_fail(err, EINVAL, "device %s", path);
+  *slash = '\0';
+  name = slash + 1;
+  dirfd = brig_open_in_root(rootfd, *dir ? dir : "/", BRIG_CREATE_DIR);
+  if (dirfd < 0)
+    return brig_fail(err, errno, "device %s", path);
+  if (mknodat(dirfd, name, type | mode, makedev(major, minor)) < 0) {
+    _cleanup_close_ int dst = -1;
+
+    if (errno == EEXIST)
+      return 0;
+    if (errno != EPERM || type == S_IFIFO)
+      return brig_fail(err, errno, "mknod %s", path);
+    /* No CAP_MKNOD here (user namespace): bind the host's node. */
+    dst = brig_open_in_root(rootfd, path, BRIG_CREATE_FILE);
+    if (dst < 0 || brig_bind_onto(-1, path, dst, false, 0) < 0)
+      return brig_fail(err, errno, "bind device %s", path);
+    return 0;
+  }
+  if (fchmodat(dirfd, name, mode, 0) < 0)
+    return brig_fail(err, errno, "chmod %s", path);
+  if (d && (d->has_uid || d->has_gid) &&
+      fchownat(dirfd, name, d->has_uid ? d->uid : (uid_t)-1, d->has_gid ? d->gid : (gid_t)-1,
+               AT_SYMLINK_NOFOLLOW) < 0)
+    return brig_fail(err, errno, "chown %s", path);
+  return 0;
+}
+
+static bool
+dev_is_host_bind(const oci_spec *spec)
+{
+  size_t i, j;
+
+  for (i = 0; i < spec->mounts_len; i++) {
+    const oci_mount *m = &spec->mounts[i];
+
+    if (strcmp(m->destination, "/dev") && strcmp(m->destination, "/dev/"))
+      continue;
+    if (m->type && strcmp(m->type, "bind") == 0)
+      return true;
+    for (j = 0; j < m->options_len; j++)
+      if (strcmp(m->options[j], "bind") == 0 || strcmp(m->options[j], "rbind") == 0)
+        return true;
+    return false;
+  }
+  return false;
+}
+
+int
+brig_devices_create(const oci_spec *spec, int rootfd, brig_error **err)
+{
+  size_t i;
+
+  if (!dev_is_host_bind(spec)) {
+    _cleanup_close_ int dev = brig_open_in_root(rootfd, "/dev", BRIG_CREATE_DIR);
+
+    if (dev < 0)
+      return brig_fail(err, errno, "open /dev");
+    for (i = 0; i < sizeof(default_devices) / sizeof(default_devices[0]); i++)
+      if (make_node(rootfd, default_devices[i].path, S_IFCHR, default_devices[i].major,
+                    default_devices[i].minor, 0666, NULL, err) < 0)
+        return -1;
+    for (i = 0; i < sizeof(default_links) / sizeof(default_links[0]); i++)
+      if (symlinkat(default_links[i].target, dev, default_links[i].name) < 0 && errno != EEXIST)
+        return brig_fail(err, errno, "symlink /dev/%s", default_links[i].name);
+    if (mkdirat(dev, "shm", 01777) < 0 && errno != EEXIST)
+      return brig_fail(err, errno, "mkdir /dev/shm");
+    if (mkdirat(dev, "pts", 0755) < 0 && errno != EEXIST)
+      return brig_fail(err, errno, "mkdir /dev/pts");
+  }
+  if (!spec->linux)
+    return 0;
+  for (i = 0; i < spec->linux->devices_len; i++) {
+    const oci_device *d = &spec->linux->devices[i];
+    mode_t type = d->type[0] == 'b' ? S_IFBLK : d->type[0] == 'p' ? S_IFIFO : S_IFCHR;
+    mode_t mode = d->has_file_mode ? (d->file_mode & 07777) : 0666;
+
+    if (d->path[0] != '/')
+      return brig_fail(err, 0, "config.json: linux.devices: %s: path must be absolute", d->path);
+    if (make_node(rootfd, d->path, type, (unsigned)d->major, (unsigned)d->minor, mode, d, err) < 0)
+      return -1;
+  }
+  return 0;
+}

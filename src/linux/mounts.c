@@ -1,0 +1,375 @@
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "linux/mounts.h"
+#include "linux/resolve.h"
+#include "util/cleanup.h"
+
+typedef struct mount_flags {
+  unsigned set, clr;   /* MOUNT_ATTR_* of the top mount */
+  unsigned rset, rclr; /* recursive variants (rro, rnosuid, ...) */
+  bool bind, rec;
+  unsigned long propagation;
+  bool rprop;
+  bool sb_ro; /* "ro" also for the superblock of a new filesystem */
+  const char **data;
+  size_t n_data;
+} mount_flags;
+
+static const struct {
+  const char *name;
+  unsigned attr;
+  bool clear;
+} attr_options[] = {
+  { "ro", MOUNT_ATTR_RDONLY, false },
+  { "rw", MOUNT_ATTR_RDONLY, true },
+  { "nosuid", MOUNT_ATTR_NOSUID, false },
+  { "suid", MOUNT_ATTR_NOSUID, true },
+  { "nodev", MOUNT_ATTR_NODEV, false },
+  { "dev", MOUNT_ATTR_NODEV, true },
+  { "noexec", MOUNT_ATTR_NOEXEC, false },
+  { "exec", MOUNT_ATTR_NOEXEC, true },
+  { "nodiratime", MOUNT_ATTR_NODIRATIME, false },
+  { "diratime", MOUNT_ATTR_NODIRATIME, true },
+  { "nosymfollow", MOUNT_ATTR_NOSYMFOLLOW, false },
+  { "symfollow", MOUNT_ATTR_NOSYMFOLLOW, true },
+};
+
+static const struct {
+  const char *name;
+  unsigned long flag;
+  bool rec;
+} propagation_options[] = {
+  { "private", MS_PRIVATE, false },       { "rprivate", MS_PRIVATE, true },
+  { "shared", MS_SHARED, false },         { "rshared", MS_SHARED, true },
+  { "slave", MS_SLAVE, false },           { "rslave", MS_SLAVE, true },
+  { "unbindable", MS_UNBINDABLE, false }, { "runbindable", MS_UNBINDABLE, true },
+};
+
+/* Options that need nothing from brig (or that runc accepts and ignores). */
+static const char *const ignored_options[] = {
+  "defaults", "async", "tmpcopyup", "nomand", "auto", "noauto", "_netdev", NULL,
+};
+
+static int
+parse_flags(const oci_mount *m, mount_flags *f, brig_error **err)
+{
+  size_t i, j;
+
+  memset(f, 0, sizeof(*f));
+  if (m->type && strcmp(m->type, "bind") == 0)
+    f->bind = true;
+  f->data = calloc(m->options_len + 1, sizeof(char *));
+  if (!f->data)
+    return brig_fail(err, ENOMEM, "mount options");
+  for (i = 0; i < m->options_len; i++) {
+    const char *o = m->options[i];
+    bool done = false;
+
+    if (strcmp(o, "bind") == 0 || strcmp(o, "rbind") == 0) {
+      f->bind = true;
+      f->rec = f->rec || o[0] == 'r';
+      continue;
+    }
+    if (strcmp(o, "idmap") == 0 || strcmp(o, "ridmap") == 0)
+      return brig_fail(err, EOPNOTSUPP, "mount %s: option %s", m->destination, o);
+    for (j = 0; !done && j < sizeof(attr_options) / sizeof(attr_options[0]); j++) {
+      bool rec = o[0] == 'r' && strcmp(o + 1, attr_options[j].name) == 0;
+
+      if (strcmp(o, attr_options[j].name) && !rec)
+        continue;
+      unsigned *set = rec ? &f->rset : &f->set, *clr = rec ? &f->rclr : &f->clr;
+      if (attr_options[j].clear) {
+        *clr |= attr_options[j].attr;
+        *set &= ~attr_options[j].attr;
+      } else {
+        *set |= attr_options[j].attr;
+        *clr &= ~attr_options[j].attr;
+      }
+      if (!rec && attr_options[j].attr == MOUNT_ATTR_RDONLY)
+        f->sb_ro = !attr_options[j].clear;
+      done = true;
+    }
+    if (!done && (strcmp(o, "noatime") == 0 || strcmp(o, "relatime") == 0 ||
+                  strcmp(o, "strictatime") == 0 || strcmp(o, "atime") == 0)) {
+      f->clr |= MOUNT_ATTR__ATIME;
+      f->set &= ~MOUNT_ATTR__ATIME;
+      if (o[0] == 'n')
+        f->set |= MOUNT_ATTR_NOATIME;
+      else if (o[0] == 's')
+        f->set |= MOUNT_ATTR_STRICTATIME;
+      done = true;
+    }
+    for (j = 0; !done && j < sizeof(propagation_options) / sizeof(propagation_options[0]); j++) {
+      if (strcmp(o, propagation_options[j].name))
+        continue;
+      f->propagation = propagation_options[j].flag;
+      f->rprop = propagation_options[j].rec;
+      done = true;
+    }
+    for (j = 0; !done && ignored_options[j]; j++)
+      done = strcmp(o, ignored_options[j]) == 0;
+    if (!done)
+      f->data[f->n_data++] = o;
+  }
+  return 0;
+}
+
+int
+brig_mount_set_attr(int dirfd, const char *path, bool rec, unsigned set, unsigned clr,
+                    unsigned long propagation)
+{
+  struct mount_attr attr = { .attr_set = set, .attr_clr = clr, .propagation = propagation };
+
+  /* Changing the atime mode needs the whole field in attr_clr. */
+  if (set & MOUNT_ATTR__ATIME)
+    attr.attr_clr |= MOUNT_ATTR__ATIME;
+  if (!set && !clr && !propagation)
+    return 0;
+  return (int)syscall(SYS_mount_setattr, dirfd, path,
+                      AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW | (rec ? AT_RECURSIVE : 0), &attr,
+                      sizeof(attr));
+}
+
+static int
+attach(int mntfd, int dst)
+{
+  return (int)syscall(SYS_move_mount, mntfd, "", dst, "",
+                      MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH);
+}
+
+int
+brig_bind_onto(int srcdir, const char *src, int dst, bool rec, unsigned attr)
+{
+  int tree, saved;
+
+  tree = (int)syscall(SYS_open_tree, srcdir >= 0 ? srcdir : AT_FDCWD, src,
+                      OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (rec ? AT_RECURSIVE : 0) |
+                          (src[0] ? 0 : AT_EMPTY_PATH));
+  if (tree < 0)
+    return -1;
+  if (brig_mount_set_attr(tree, "", rec, attr, 0, 0) < 0 || attach(tree, dst) < 0) {
+    saved = errno;
+    close(tree);
+    errno = saved;
+    return -1;
+  }
+  close(tree);
+  return 0;
+}
+
+/* A new filesystem instance: fsopen + fsconfig per option + fsmount. */
+static int
+mount_new_fs(const oci_mount *m, const mount_flags *f, const char *type, int dst, brig_error **err)
+{
+  _cleanup_close_ int fs = -1, mnt = -1;
+  size_t i;
+
+  fs = (int)syscall(SYS_fsopen, type, FSOPEN_CLOEXEC);
+  if (fs < 0)
+    return brig_fail(err, errno, "mount %s on %s", type, m->destination);
+  if (m->source && *m->source &&
+      syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "source", m->source, 0) < 0)
+    return brig_fail(err, errno, "mount %s on %s: source %s", type, m->destination, m->source);
+  for (i = 0; i < f->n_data; i++) {
+    _cleanup_free_ char *key = strdup(f->data[i]);
+    char *eq;
+    long r;
+
+    if (!key)
+      return brig_fail(err, ENOMEM, "mount %s on %s", type, m->destination);
+    eq = strchr(key, '=');
+    if (eq) {
+      *eq = '\0';
+      r = syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, key, eq + 1, 0);
+    } else {
+      r = syscall(SYS_fsconfig, fs, FSCONFIG_SET_FLAG, key, NULL, 0);
+    }
+    if (r < 0)
+      return brig_fail(err, errno, "mount %s on %s: option %s", type, m->destination, f->data[i]);
+  }
+  if (f->sb_ro && syscall(SYS_fsconfig, fs, FSCONFIG_SET_FLAG, "ro", NULL, 0) < 0)
+    return brig_fail(err, errno, "mount %s on %s: option ro", type, m->destination);
+  if (syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+    return brig_fail(err, errno, "mount %s on %s", type, m->destination);
+  mnt = (int)syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC, f->set);
+  if (mnt < 0)
+    return brig_fail(err, errno, "mount %s on %s", type, m->destination);
+  if (attach(mnt, dst) < 0)
+    return brig_fail(err, errno, "mount %s on %s", type, m->destination);
+  if (f->propagation && brig_mount_set_attr(mnt, "", f->rprop, 0, 0, f->propagation) < 0)
+    return brig_fail(err, errno, "mount %s on %s: propagation", type, m->destination);
+  return 0;
+}
+
+static int
+mount_bind(const oci_mount *m, const mount_flags *f, const char *src, int dst, brig_error **err)
+{
+  _cleanup_close_ int tree = -1;
+
+  tree = (int)syscall(SYS_open_tree, AT_FDCWD, src,
+                      OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (f->rec ? AT_RECURSIVE : 0));
+  if (tree < 0)
+    return brig_fail(err, errno, "bind mount %s on %s", src, m->destination);
+  if (f->n_data > 0)
+    return brig_fail(err, EINVAL, "bind mount %s on %s: option %s", src, m->destination,
+                     f->data[0]);
+  if (brig_mount_set_attr(tree, "", f->rec, f->rset, f->rclr, 0) < 0 ||
+      brig_mount_set_attr(tree, "", false, f->set, f->clr, 0) < 0)
+    return brig_fail(err, errno, "bind mount %s on %s: set attributes", src, m->destination);
+  if (attach(tree, dst) < 0)
+    return brig_fail(err, errno, "bind mount %s on %s", src, m->destination);
+  if (f->propagation && brig_mount_set_attr(tree, "", f->rprop, 0, 0, f->propagation) < 0)
+    return brig_fail(err, errno, "bind mount %s on %s: propagation", src, m->destination);
+  return 0;
+}
+
+/* The spec's `cgroup` mount.  Until brig manages cgroups (a later issue)
+ * it is a recursive read-only bind of the host's /sys/fs/cgroup: the v1
+ * hierarchies are visible as they are on the host, not namespaced. */
+static int
+mount_cgroup(const oci_mount *m, int dst, brig_error **err)
+{
+  if (brig_bind_onto(-1, "/sys/fs/cgroup", dst, true,
+                     MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC) <
+      0)
+    return brig_fail(err, errno, "mount cgroup on %s", m->destination);
+  return 0;
+}
+
+static int
+mount_one(const oci_mount *m, int rootfd, const char *bundle, brig_error **err)
+{
+  mount_flags f;
+  _cleanup_free_ char *src = NULL;
+  _cleanup_close_ int dst = -1;
+  enum brig_create_kind kind = BRIG_CREATE_DIR;
+  const char *type = m->type && *m->type ? m->type : NULL;
+  int r;
+
+  if (parse_flags(m, &f, err) < 0) {
+    free(f.data);
+    return -1;
+  }
+  if (f.bind) {
+    struct stat st;
+
+    if (!m->source || !*m->source) {
+      free(f.data);
+      return brig_fail(err, 0, "config.json: mounts: %s: bind mount without source",
+                       m->destination);
+    }
+    if (m->source[0] == '/')
+      src = strdup(m->source);
+    else if (asprintf(&src, "%s/%s", bundle, m->source) < 0)
+      src = NULL;
+    if (!src) {
+      free(f.data);
+      return brig_fail(err, ENOMEM, "mount");
+    }
+    if (stat(src, &st) < 0) {
+      free(f.data);
+      return brig_fail(err, errno, "bind mount %s on %s", src, m->destination);
+    }
+    if (!S_ISDIR(st.st_mode))
+      kind = BRIG_CREATE_FILE;
+  } else if (!type) {
+    free(f.data);
+    return brig_fail(err, 0, "config.json: mounts: %s: type is required", m->destination);
+  }
+  dst = brig_open_in_root(rootfd, m->destination, kind);
+  if (dst < 0) {
+    free(f.data);
+    return brig_fail(err, errno, "mount %s on %s: destination", f.bind ? "bind" : type,
+                     m->destination);
+  }
+  if (f.bind)
+    r = mount_bind(m, &f, src, dst, err);
+  else if (strcmp(type, "cgroup") == 0 || strcmp(type, "cgroup2") == 0)
+    r = mount_cgroup(m, dst, err);
+  else
+    r = mount_new_fs(m, &f, type, dst, err);
+  free(f.data);
+  return r;
+}
+
+int
+brig_mounts_apply(const oci_spec *spec, int rootfd, const char *bundle, brig_error **err)
+{
+  size_t i;
+
+  for (i = 0; i < spec->mounts_len; i++)
+    if (mount_one(&spec->mounts[i], rootfd, bundle, err) < 0)
+      return -1;
+  return 0;
+}
+
+int
+brig_mounts_mask(const oci_linux *l, brig_error **err)
+{
+  _cleanup_close_ int root = -1;
+  size_t i;
+
+  if (!l || l->masked_paths_len == 0)
+    return 0;
+  root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (root < 0)
+    return brig_fail(err, errno, "open /");
+  for (i = 0; i < l->masked_paths_len; i++) {
+    const char *p = l->masked_paths[i];
+    _cleanup_close_ int dst = brig_openat_in_root(root, p, O_PATH | O_NOFOLLOW);
+    struct stat st;
+
+    if (dst < 0 && (errno == ENOENT || errno == ELOOP))
+      continue;
+    if (dst < 0 || fstat(dst, &st) < 0)
+      return brig_fail(err, errno, "mask %s", p);
+    if (S_ISDIR(st.st_mode)) {
+      _cleanup_close_ int fs = -1, mnt = -1;
+
+      fs = (int)syscall(SYS_fsopen, "tmpfs", FSOPEN_CLOEXEC);
+      if (fs < 0 || syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "size", "0", 0) < 0 ||
+          syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+        return brig_fail(err, errno, "mask %s", p);
+      mnt = (int)syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_RDONLY);
+      if (mnt < 0 || attach(mnt, dst) < 0)
+        return brig_fail(err, errno, "mask %s", p);
+    } else if (brig_bind_onto(-1, "/dev/null", dst, false, 0) < 0) {
+      return brig_fail(err, errno, "mask %s", p);
+    }
+  }
+  return 0;
+}
+
+int
+brig_mounts_readonly(const oci_linux *l, brig_error **err)
+{
+  _cleanup_close_ int root = -1;
+  size_t i;
+
+  if (!l || l->readonly_paths_len == 0)
+    return 0;
+  root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (root < 0)
+    return brig_fail(err, errno, "open /");
+  for (i = 0; i < l->readonly_paths_len; i++) {
+    const char *p = l->readonly_paths[i];
+    _cleanup_close_ int dst = brig_openat_in_root(root, p, O_PATH | O_NOFOLLOW);
+
+    if (dst < 0 && (errno == ENOENT || errno == ELOOP))
+      continue;
+    if (dst < 0 || brig_bind_onto(dst, "", dst, true,
+                                  MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
+                                      MOUNT_ATTR_NOEXEC) < 0)
+      return brig_fail(err, errno, "readonly %s", p);
+  }
+  return 0;
+}

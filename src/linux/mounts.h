@@ -1,0 +1,34 @@
+/* The mounts of config.json, maskedPaths and readonlyPaths, done with the
+ * new mount API (fsopen/fsmount, open_tree, mount_setattr, move_mount)
+ * onto fds resolved inside the rootfs: nothing is re-resolved by path, so
+ * no symlink can redirect a mount to the host, and /proc is not needed. */
+#ifndef BRIG_LINUX_MOUNTS_H
+#define BRIG_LINUX_MOUNTS_H
+
+#include <stdbool.h>
+
+#include "libocispec/ocispec.h"
+#include "util/error.h"
+
+/* Mounts spec->mounts below the rootfs opened as rootfd.  Relative bind
+ * sources are taken relative to bundle.  Errors: "mount TYPE on DEST: ...". */
+int brig_mounts_apply(const oci_spec *spec, int rootfd, const char *bundle, brig_error **err);
+
+/* After pivot_root: /dev/null over masked files, an empty read-only tmpfs
+ * over masked directories; missing paths are skipped. */
+int brig_mounts_mask(const oci_linux *linux_, brig_error **err);
+
+/* After pivot_root: read-only (and nosuid, nodev, noexec) recursive bind of
+ * each path onto itself; missing paths are skipped. */
+int brig_mounts_readonly(const oci_linux *linux_, brig_error **err);
+
+/* Clones the mount tree at src (host path, or relative to srcdir when
+ * srcdir >= 0), applies attr (MOUNT_ATTR_*, recursively if rec) and
+ * attaches it on the O_PATH fd dst. */
+int brig_bind_onto(int srcdir, const char *src, int dst, bool rec, unsigned attr);
+
+/* mount_setattr() on path (relative to dirfd) with AT_RECURSIVE if rec. */
+int brig_mount_set_attr(int dirfd, const char *path, bool rec, unsigned set, unsigned clr,
+                        unsigned long propagation);
+
+#endif

@@ -1,0 +1,188 @@
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <linux/nsfs.h>
+#include <unistd.h>
+
+#include "linux/namespaces.h"
+#include "util/cleanup.h"
+#include "util/fs.h"
+
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
+
+static const struct {
+  const char *type;
+  int flag;
+} ns_types[] = {
+  { "pid", CLONE_NEWPID },       { "network", CLONE_NEWNET }, { "mount", CLONE_NEWNS },
+  { "ipc", CLONE_NEWIPC },       { "uts", CLONE_NEWUTS },     { "user", CLONE_NEWUSER },
+  { "cgroup", CLONE_NEWCGROUP }, { "time", CLONE_NEWTIME },
+};
+
+int
+brig_ns_flag(const char *type)
+{
+  size_t i;
+
+  for (i = 0; i < sizeof(ns_types) / sizeof(ns_types[0]); i++)
+    if (strcmp(ns_types[i].type, type) == 0)
+      return ns_types[i].flag;
+  return 0;
+}
+
+void
+brig_ns_plan_close(brig_ns_plan *plan)
+{
+  size_t i;
+
+  for (i = 0; i < plan->n_join; i++)
+    if (plan->join_fd[i] >= 0)
+      close(plan->join_fd[i]);
+  plan->n_join = 0;
+}
+
+int
+brig_ns_plan_build(const oci_spec *spec, brig_ns_plan *plan, brig_error **err)
+{
+  const oci_linux *l = spec->linux;
+  size_t i;
+
+  memset(plan, 0, sizeof(*plan));
+  if (!l)
+    return 0;
+  for (i = 0; i < l->namespaces_len; i++) {
+    const oci_namespace *ns = &l->namespaces[i];
+    int flag = brig_ns_flag(ns->type);
+
+    if (plan->all_flags & (uint64_t)flag) {
+      brig_ns_plan_close(plan);
+      return brig_fail(err, 0, "config.json: linux.namespaces: %s given twice", ns->type);
+    }
+    plan->all_flags |= (uint64_t)flag;
+    if (!ns->path || !*ns->path) {
+      if (flag == CLONE_NEWTIME)
+        plan->new_time = true; /* unshared by the init, see brig_ns_setup_time */
+      else
+        plan->clone_flags |= (uint64_t)flag;
+      if (flag == CLONE_NEWUSER)
+        plan->new_user = true;
+      continue;
+    }
+    int fd = open(ns->path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+      brig_ns_plan_close(plan);
+      return brig_fail(err, errno, "config.json: linux.namespaces: %s %s", ns->type, ns->path);
+    }
+    int actual = ioctl(fd, NS_GET_NSTYPE);
+    if (actual != flag) {
+      close(fd);
+      brig_ns_plan_close(plan);
+      return brig_fail(err, 0, "config.json: linux.namespaces: %s is not a %s namespace", ns->path,
+                       ns->type);
+    }
+    plan->join_fd[plan->n_join] = fd;
+    plan->join_type[plan->n_join] = flag;
+    plan->n_join++;
+  }
+  /* A namespace joined by path belongs to the host's user namespace, so a
+   * new user namespace cannot join it afterwards (setns needs
+   * CAP_SYS_ADMIN over its owner). */
+  if (plan->new_user && plan->n_join > 0) {
+    brig_ns_plan_close(plan);
+    return brig_fail(err, 0,
+                     "config.json: linux.namespaces: joining namespaces by path together with a "
+                     "new user namespace is not supported yet");
+  }
+  return 0;
+}
+
+int
+brig_ns_join(brig_ns_plan *plan, brig_error **err)
+{
+  size_t i;
+  int pass;
+
+  for (pass = 0; pass < 2; pass++) {
+    for (i = 0; i < plan->n_join; i++) {
+      bool is_user = plan->join_type[i] == CLONE_NEWUSER;
+
+      if ((pass == 0) != is_user)
+        continue;
+      if (setns(plan->join_fd[i], plan->join_type[i]) < 0)
+        return brig_fail(err, errno, "join namespace %d", plan->join_type[i]);
+      close(plan->join_fd[i]);
+      plan->join_fd[i] = -1;
+    }
+  }
+  return 0;
+}
+
+static int
+write_map(pid_t pid, const char *file, const oci_id_mapping *m, size_t n, brig_error **err)
+{
+  char path[64], *buf, *p;
+  size_t i;
+  _cleanup_close_ int fd = -1;
+
+  if (n == 0)
+    return 0;
+  buf = malloc(n * 40 + 1);
+  if (!buf)
+    return brig_fail(err, ENOMEM, "%s", file);
+  p = buf;
+  for (i = 0; i < n; i++)
+    p += sprintf(p, "%u %u %u\n", m[i].container_id, m[i].host_id, m[i].size);
+  snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
+  fd = open(path, O_WRONLY | O_CLOEXEC);
+  if (fd < 0 || write(fd, buf, (size_t)(p - buf)) != p - buf) {
+    int saved = errno;
+
+    free(buf);
+    return brig_fail(err, saved, "write %s", file);
+  }
+  free(buf);
+  return 0;
+}
+
+int
+brig_ns_write_id_maps(pid_t pid, const oci_linux *l, brig_error **err)
+{
+  if (!l)
+    return 0;
+  if (write_map(pid, "uid_map", l->uid_mappings, l->uid_mappings_len, err) < 0)
+    return -1;
+  return write_map(pid, "gid_map", l->gid_mappings, l->gid_mappings_len, err);
+}
+
+int
+brig_ns_setup_time(const oci_linux *l, brig_error **err)
+{
+  char buf[256];
+  size_t i, n = 0;
+  _cleanup_close_ int fd = -1;
+
+  if (unshare(CLONE_NEWTIME) < 0)
+    return brig_fail(err, errno, "unshare time namespace");
+  if (!l || l->time_offsets_len == 0)
+    return 0;
+  for (i = 0; i < l->time_offsets_len; i++) {
+    const char *clock = l->time_offsets_keys[i];
+    const oci_time_offset *o = &l->time_offsets[i];
+
+    if (strcmp(clock, "monotonic") && strcmp(clock, "boottime"))
+      return brig_fail(err, 0, "config.json: linux.timeOffsets: unknown clock %s", clock);
+    n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s %lld %u\n", clock, (long long)o->secs,
+                          o->nanosecs);
+  }
+  fd = open("/proc/self/timens_offsets", O_WRONLY | O_CLOEXEC);
+  if (fd < 0 || brig_write_all(fd, buf, n) < 0)
+    return brig_fail(err, errno, "write timens_offsets");
+  return 0;
+}

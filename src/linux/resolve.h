@@ -1,0 +1,27 @@
+/* Paths inside the container's rootfs, resolved by the kernel as if the
+ * rootfs were "/" (openat2 RESOLVE_IN_ROOT): a symlink in the rootfs, even
+ * one swapped in during setup, cannot lead a mount out of the rootfs
+ * (CVE-2021-30465 class).  Every mount then targets the returned fd, never
+ * a path that would be resolved again. */
+#ifndef BRIG_LINUX_RESOLVE_H
+#define BRIG_LINUX_RESOLVE_H
+
+#include <stdbool.h>
+
+#include "util/error.h"
+
+enum brig_create_kind {
+  BRIG_NO_CREATE,
+  BRIG_CREATE_DIR,
+  BRIG_CREATE_FILE,
+};
+
+/* Opens path (absolute or relative, taken relative to rootfd) as an O_PATH
+ * fd, creating the missing directories and, for BRIG_CREATE_FILE, an empty
+ * last component.  Returns the fd or -1 with errno set. */
+int brig_open_in_root(int rootfd, const char *path, enum brig_create_kind kind);
+
+/* openat2(RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS) with the given flags. */
+int brig_openat_in_root(int rootfd, const char *path, int flags);
+
+#endif

@@ -1,0 +1,799 @@
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <pwd.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "linux/namespaces.h"
+#include "runtime/container.h"
+#include "runtime/hooks.h"
+#include "runtime/init.h"
+#include "runtime/spawn.h"
+#include "runtime/status.h"
+#include "runtime/terminal.h"
+#include "util/cleanup.h"
+#include "util/file-util.h"
+#include "util/fs.h"
+
+/* ---- create ---- */
+
+typedef struct create_ctx {
+  const brig_create_opts *o;
+  brig_cdir cdir;
+  oci_spec *spec;
+  oci_state *state;
+  char *bundle;
+  char *rootfs;
+  brig_ns_plan ns;
+  int console_fd;
+  int fifo_fd;
+  int sock;
+  pid_t pid;
+  int pidfd;
+} create_ctx;
+
+static int
+load_spec(create_ctx *c, brig_error **err)
+{
+  _cleanup_free_ char *path = NULL;
+  char *perr = NULL;
+
+  if (asprintf(&path, "%s/config.json", c->bundle) < 0)
+    return brig_fail(err, ENOMEM, "config.json");
+  c->spec = oci_spec_parse_file(path, NULL, &perr);
+  if (!c->spec) {
+    brig_fail(err, 0, "%s", perr);
+    free(perr);
+    return -1;
+  }
+  return 0;
+}
+
+static int
+validate_spec(create_ctx *c, brig_error **err)
+{
+  const oci_spec *s = c->spec;
+  struct stat st;
+
+  if (!s->process)
+    return brig_fail(err, 0, "config.json: process: is required");
+  if (!s->process->args || s->process->args_len == 0)
+    return brig_fail(err, 0, "config.json: process.args: must not be empty");
+  if (s->process->cwd[0] != '/')
+    return brig_fail(err, 0, "config.json: process.cwd: must be an absolute path");
+  if (!s->root || !s->root->path)
+    return brig_fail(err, 0, "config.json: root.path: is required");
+  if (s->root->path[0] == '/')
+    c->rootfs = strdup(s->root->path);
+  else if (asprintf(&c->rootfs, "%s/%s", c->bundle, s->root->path) < 0)
+    c->rootfs = NULL;
+  if (!c->rootfs)
+    return brig_fail(err, ENOMEM, "root.path");
+  if (stat(c->rootfs, &st) < 0)
+    return brig_fail(err, errno, "config.json: root.path: %s", c->rootfs);
+  if (!S_ISDIR(st.st_mode))
+    return brig_fail(err, ENOTDIR, "config.json: root.path: %s", c->rootfs);
+  if (!(c->ns.all_flags & CLONE_NEWNS))
+    return brig_fail(err, 0, "config.json: linux.namespaces: a mount namespace is required");
+  if ((s->hostname || s->domainname) && !(c->ns.all_flags & CLONE_NEWUTS))
+    return brig_fail(err, 0, "config.json: hostname: needs a uts namespace");
+  if (c->ns.new_user && (!s->linux->uid_mappings_len || !s->linux->gid_mappings_len))
+    return brig_fail(err, 0, "config.json: linux.uidMappings: needed with a new user namespace");
+  if (s->process->terminal && !c->o->console_socket)
+    return brig_fail(err, 0, "config.json: process.terminal: needs --console-socket");
+  return 0;
+}
+
+static int
+build_state(create_ctx *c, brig_error **err)
+{
+  struct passwd *pw = getpwuid(geteuid());
+  oci_state *s = calloc(1, sizeof(*s));
+  size_t i;
+
+  c->state = s;
+  if (!s)
+    return brig_fail(err, ENOMEM, "state");
+  s->oci_version = strdup(c->spec->oci_version);
+  s->id = strdup(c->o->id);
+  s->status = strdup("creating");
+  s->bundle = strdup(c->bundle);
+  s->rootfs = strdup(c->rootfs);
+  s->created = brig_rfc3339_now();
+  s->owner = strdup(pw ? pw->pw_name : "");
+  s->has_pid = true;
+  if (!s->oci_version || !s->id || !s->status || !s->bundle || !s->rootfs || !s->created ||
+      !s->owner)
+    return brig_fail(err, ENOMEM, "state");
+  for (i = 0; i < c->spec->annotations.len; i++)
+    if (oci_strmap_set(&s->annotations, c->spec->annotations.keys[i],
+                       c->spec->annotations.values[i]) < 0)
+      return brig_fail(err, ENOMEM, "state");
+  s->annotations.present = c->spec->annotations.present;
+  return 0;
+}
+
+static int
+set_status(oci_state *s, const char *status)
+{
+  char *d = strdup(status);
+
+  if (!d)
+    return -1;
+  free(s->status);
+  s->status = d;
+  return 0;
+}
+
+static int
+save_effective_spec(create_ctx *c, brig_error **err)
+{
+  _cleanup_free_ char *json = NULL;
+  char *perr = NULL;
+  size_t len;
+
+  if (oci_emit(&oci_spec_desc, c->spec, false, &json, &len, &perr) < 0) {
+    brig_fail(err, 0, "config.json: %s", perr);
+    free(perr);
+    return -1;
+  }
+  return brig_write_file_atomic(c->cdir.fd, "config.json", json, len, 0600, err);
+}
+
+static int
+make_exec_fifo(create_ctx *c, brig_error **err)
+{
+  /* 0622 whatever the umask: an init in a user namespace is "other". */
+  if (mkfifoat(c->cdir.fd, BRIG_EXEC_FIFO, 0622) < 0 ||
+      fchmodat(c->cdir.fd, BRIG_EXEC_FIFO, 0622, 0) < 0)
+    return brig_fail(err, errno, "create exec fifo");
+  c->fifo_fd = openat(c->cdir.fd, BRIG_EXEC_FIFO, O_PATH | O_CLOEXEC);
+  if (c->fifo_fd < 0)
+    return brig_fail(err, errno, "open exec fifo");
+  return 0;
+}
+
+static int
+listen_fds(void)
+{
+  const char *s = getenv("LISTEN_FDS");
+  char *end;
+  long n;
+
+  if (!s)
+    return 0;
+  n = strtol(s, &end, 10);
+  return *end || n < 0 || n > 1024 ? 0 : (int)n;
+}
+
+static bool
+has_create_hooks(const oci_spec *s)
+{
+  return s->hooks &&
+         (s->hooks->prestart_len || s->hooks->create_runtime_len || s->hooks->create_container_len);
+}
+
+__attribute__((noreturn)) static void
+child_main(create_ctx *c, int child_sock)
+{
+  brig_init_ctx ictx = {
+    .spec = c->spec,
+    .state = c->state,
+    .bundle = c->bundle,
+    .rootfs = c->rootfs,
+    .ns = &c->ns,
+    .sync_fd = child_sock,
+    .fifo_fd = c->fifo_fd,
+    .no_pivot = c->o->no_pivot,
+    .no_new_keyring = c->o->no_new_keyring,
+    .create_hooks = has_create_hooks(c->spec),
+    .preserve_fds = c->o->preserve_fds,
+    .listen_fds = listen_fds(),
+  };
+
+  /* The lock belongs to brig: the init must not keep the directory locked
+   * while it waits for start. */
+  close(c->cdir.fd);
+  close(c->cdir.rootfd);
+  close(c->sock);
+  if (c->console_fd >= 0)
+    close(c->console_fd);
+  ictx.preserve_fds += ictx.listen_fds;
+  brig_init_run(&ictx);
+}
+
+static int
+run_create_hooks(create_ctx *c, brig_error **err)
+{
+  const oci_hooks *h = c->spec->hooks;
+
+  if (brig_hooks_run(h->prestart, h->prestart_len, "prestart", c->state, -1, err) < 0 ||
+      brig_hooks_run(h->create_runtime, h->create_runtime_len, "createRuntime", c->state, -1, err) <
+          0 ||
+      brig_hooks_run(h->create_container, h->create_container_len, "createContainer", c->state,
+                     c->pidfd, err) < 0)
+    return -1;
+  return 0;
+}
+
+/* brig's side of the sync protocol (spawn.h), until READY. */
+static int
+talk_to_init(create_ctx *c, brig_error **err)
+{
+  char pid[32];
+
+  if (c->ns.new_user && brig_ns_write_id_maps(c->pid, c->spec->linux, err) < 0)
+    return -1;
+  snprintf(pid, sizeof(pid), "%d", (int)c->pid);
+  c->state->pid = c->pid;
+  if (brig_sync_send(c->sock, BRIG_SYNC_GO, 0, pid, -1) < 0)
+    return brig_fail(err, errno, "sync with the container init");
+  for (;;) {
+    brig_sync_msg msg = { 0 };
+    int fd, r;
+
+    r = brig_sync_recv(c->sock, &msg, &fd);
+    if (r < 0)
+      return brig_fail(err, errno, "sync with the container init");
+    if (r == 0)
+      return brig_fail(err, 0, "container init exited during setup");
+    switch (msg.type) {
+    case BRIG_SYNC_ERROR:
+      if (fd >= 0)
+        close(fd);
+      brig_fail(err, 0, "%s", msg.text);
+      (*err)->errnum = msg.errnum;
+      return -1;
+    case BRIG_SYNC_HOOKS:
+      if (run_create_hooks(c, err) < 0)
+        return -1;
+      if (brig_sync_send(c->sock, BRIG_SYNC_GO, 0, pid, -1) < 0)
+        return brig_fail(err, errno, "sync with the container init");
+      break;
+    case BRIG_SYNC_PTY:
+      if (fd < 0)
+        return brig_fail(err, EPROTO, "pty master from the container init");
+      r = brig_console_send_master(c->console_fd, fd, err);
+      close(fd);
+      if (r < 0)
+        return -1;
+      break;
+    case BRIG_SYNC_READY:
+      return 0;
+    default:
+      return brig_fail(err, EPROTO, "sync with the container init");
+    }
+  }
+}
+
+static int
+write_pid_file(const char *path, pid_t pid, brig_error **err)
+{
+  _cleanup_free_ char *tmp = NULL;
+  char buf[32];
+  int fd, n;
+
+  if (asprintf(&tmp, "%s.brig-tmp%d", path, (int)getpid()) < 0)
+    return brig_fail(err, ENOMEM, "pid file");
+  n = snprintf(buf, sizeof(buf), "%d", (int)pid);
+  fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0)
+    return brig_fail(err, errno, "pid file %s", path);
+  if (brig_write_all(fd, buf, (size_t)n) < 0 || close(fd) < 0 || rename(tmp, path) < 0) {
+    int saved = errno;
+
+    unlink(tmp);
+    return brig_fail(err, saved, "pid file %s", path);
+  }
+  return 0;
+}
+
+static void
+kill_and_wait(pid_t pid, int pidfd)
+{
+  if (pidfd < 0)
+    return;
+  syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
+  brig_spawn_wait(pid, pidfd);
+}
+
+static void
+create_ctx_free(create_ctx *c)
+{
+  brig_ns_plan_close(&c->ns);
+  if (c->console_fd >= 0)
+    close(c->console_fd);
+  if (c->fifo_fd >= 0)
+    close(c->fifo_fd);
+  if (c->sock >= 0)
+    close(c->sock);
+  if (c->pidfd >= 0)
+    close(c->pidfd);
+  if (c->spec)
+    oci_spec_free(c->spec);
+  if (c->state)
+    oci_state_free(c->state);
+  free(c->bundle);
+  free(c->rootfs);
+  brig_cdir_close(&c->cdir);
+}
+
+/* Create up to READY; on success the directory is still locked (run
+ * continues with start under the same lock). */
+static int
+create_locked(const brig_create_opts *o, create_ctx *c, brig_error **err)
+{
+  int sv[2];
+  unsigned long long starttime = 0;
+
+  c->bundle = realpath(o->bundle ? o->bundle : ".", NULL);
+  if (!c->bundle)
+    return brig_fail(err, errno, "bundle %s", o->bundle ? o->bundle : ".");
+  if (brig_cdir_create(o->root, o->id, &c->cdir, err) < 0)
+    return -1;
+  if (load_spec(c, err) < 0 || brig_ns_plan_build(c->spec, &c->ns, err) < 0 ||
+      validate_spec(c, err) < 0 || build_state(c, err) < 0)
+    goto fail;
+  if (o->console_socket) {
+    c->console_fd = brig_console_socket_connect(o->console_socket, err);
+    if (c->console_fd < 0)
+      goto fail;
+  }
+  if (make_exec_fifo(c, err) < 0 || save_effective_spec(c, err) < 0)
+    goto fail;
+  if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
+    brig_fail(err, errno, "socketpair");
+    goto fail;
+  }
+  c->sock = sv[0];
+  c->pid = brig_spawn_clone(c->ns.clone_flags, !o->init_is_our_child, &c->pidfd, err);
+  if (c->pid == 0)
+    child_main(c, sv[1]);
+  close(sv[1]);
+  if (c->pid < 0)
+    goto fail;
+  if (talk_to_init(c, err) < 0)
+    goto fail;
+  close(c->sock);
+  c->sock = -1;
+  if (brig_proc_stat(c->pid, &starttime, NULL) < 0) {
+    brig_fail(err, 0, "container init exited during setup");
+    goto fail;
+  }
+  if (o->pid_file && write_pid_file(o->pid_file, c->pid, err) < 0)
+    goto fail;
+  if (set_status(c->state, "created") < 0 ||
+      brig_state_save(&c->cdir, c->state, starttime, err) < 0)
+    goto fail;
+  return 0;
+
+fail:
+  kill_and_wait(c->pid, c->pidfd);
+  brig_cdir_destroy(&c->cdir, NULL);
+  return -1;
+}
+
+#define CREATE_CTX_INIT(opts_)                                                                    \
+  {                                                                                               \
+    .o = (opts_), .cdir = BRIG_CDIR_INIT, .console_fd = -1, .fifo_fd = -1, .sock = -1, .pid = -1, \
+    .pidfd = -1                                                                                   \
+  }
+
+int
+brig_container_create(const brig_create_opts *o, brig_error **err)
+{
+  create_ctx c = CREATE_CTX_INIT(o);
+  int r = create_locked(o, &c, err);
+
+  create_ctx_free(&c);
+  return r;
+}
+
+/* ---- start ---- */
+
+/* Releases the init blocked on exec.fifo and waits until it has exec'd
+ * the user's program (the fifo's write end is O_CLOEXEC: its closing is the
+ * exec) or failed (it writes the failed step into the fifo and exits). */
+static int
+release_init(brig_cdir *cd, int pidfd, brig_error **err)
+{
+  char buf[2048];
+  size_t len = 0;
+  _cleanup_close_ int fifo = -1;
+  bool done = false, writer_seen = false;
+
+  /* O_NONBLOCK: no hang if the init died; opening wakes the init. */
+  fifo = openat(cd->fd, BRIG_EXEC_FIFO, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fifo < 0)
+    return brig_fail(err, errno, "open exec fifo");
+  while (!done) {
+    struct pollfd p[2] = { { .fd = fifo, .events = POLLIN }, { .fd = pidfd, .events = POLLIN } };
+
+    if (poll(p, 2, -1) < 0) {
+      if (errno == EINTR)
+        continue;
+      return brig_fail(err, errno, "wait for the container init");
+    }
+    if (p[0].revents & (POLLIN | POLLHUP)) {
+      ssize_t n = read(fifo, buf + len, sizeof(buf) - 1 - len);
+
+      writer_seen = true;
+      if (n > 0) {
+        len += (size_t)n;
+        if (len == sizeof(buf) - 1)
+          done = true;
+      } else if (n == 0 || errno != EAGAIN) {
+        done = true;
+      }
+    } else if (p[1].revents & POLLIN) {
+      /* Exited without ever opening the fifo. */
+      if (!writer_seen)
+        return brig_fail(err, 0, "container init exited before start");
+      done = true;
+    }
+  }
+  unlinkat(cd->fd, BRIG_EXEC_FIFO, 0);
+  if (len > 0) {
+    buf[len] = '\0';
+    return brig_fail(err, 0, "%s", buf);
+  }
+  return 0;
+}
+
+static oci_spec *
+load_saved_spec(brig_cdir *cd)
+{
+  _cleanup_free_ char *data = NULL;
+  char *perr = NULL;
+  size_t len;
+  oci_spec *s;
+
+  data = brig_read_file_at(cd->fd, "config.json", 16 << 20, &len);
+  if (!data)
+    return NULL;
+  s = oci_parse_data(&oci_spec_desc, "config.json", data, len, NULL, &perr);
+  free(perr);
+  return s;
+}
+
+static int
+start_locked(brig_cdir *cd, brig_error **err)
+{
+  unsigned long long starttime;
+  _cleanup_close_ int pidfd = -1;
+  oci_state *s;
+  oci_spec *spec;
+  int r;
+
+  s = brig_state_load(cd, &starttime, err);
+  if (!s)
+    return -1;
+  if (strcmp(s->status, "created")) {
+    r = strcmp(s->status, "stopped") == 0
+            ? brig_fail(err, 0, "cannot start a container that has stopped")
+            : brig_fail(err, 0, "cannot start an already %s container", s->status);
+    oci_state_free(s);
+    return r;
+  }
+  pidfd = brig_pidfd_verified(s->pid, starttime);
+  if (pidfd < 0) {
+    oci_state_free(s);
+    return brig_fail(err, 0, "cannot start a container that has stopped");
+  }
+  r = release_init(cd, pidfd, err);
+  if (r == 0) {
+    set_status(s, "running");
+    spec = load_saved_spec(cd);
+    if (spec && spec->hooks)
+      brig_hooks_run_warn(spec->hooks->poststart, spec->hooks->poststart_len, "poststart", s);
+    if (spec)
+      oci_spec_free(spec);
+  }
+  oci_state_free(s);
+  return r;
+}
+
+int
+brig_container_start(const char *root, const char *id, brig_error **err)
+{
+  brig_cdir cd = BRIG_CDIR_INIT;
+  int r;
+
+  if (brig_cdir_open(root, id, &cd, err) < 0)
+    return -1;
+  r = start_locked(&cd, err);
+  brig_cdir_close(&cd);
+  return r;
+}
+
+/* ---- delete ---- */
+
+static void
+run_poststop(brig_cdir *cd, oci_state *s)
+{
+  oci_spec *spec = load_saved_spec(cd);
+
+  if (spec && spec->hooks && spec->hooks->poststop_len) {
+    set_status(s, "stopped");
+    brig_hooks_run_warn(spec->hooks->poststop, spec->hooks->poststop_len, "poststop", s);
+  }
+  if (spec)
+    oci_spec_free(spec);
+}
+
+static int
+delete_locked(brig_cdir *cd, bool force, brig_error **err)
+{
+  unsigned long long starttime;
+  oci_state *s;
+  int pidfd;
+
+  s = brig_state_load(cd, &starttime, err);
+  if (!s) {
+    /* A directory without state is the leftover of a create that was
+     * killed: nothing runs, remove it. */
+    brig_error_clear(err);
+    return brig_cdir_destroy(cd, err);
+  }
+  if (strcmp(s->status, "stopped")) {
+    if (!force && strcmp(s->status, "created")) {
+      brig_fail(err, 0, "cannot delete container %s that is not stopped: %s", cd->id, s->status);
+      oci_state_free(s);
+      return -1;
+    }
+    pidfd = brig_pidfd_verified(s->pid, starttime);
+    if (pidfd >= 0) {
+      kill_and_wait(s->pid, pidfd);
+      close(pidfd);
+    }
+  }
+  run_poststop(cd, s);
+  oci_state_free(s);
+  return brig_cdir_destroy(cd, err);
+}
+
+int
+brig_container_delete(const char *root, const char *id, bool force, brig_error **err)
+{
+  brig_cdir cd = BRIG_CDIR_INIT;
+  int r;
+
+  if (brig_cdir_open(root, id, &cd, err) < 0) {
+    if (force && (*err)->errnum == ENOENT) {
+      brig_error_clear(err);
+      return 0;
+    }
+    return -1;
+  }
+  r = delete_locked(&cd, force, err);
+  brig_cdir_close(&cd);
+  return r;
+}
+
+/* ---- run ---- */
+
+static volatile pid_t run_child = -1;
+
+static void
+forward_signal(int sig)
+{
+  if (run_child > 0)
+    kill(run_child, sig);
+}
+
+int
+brig_container_run(const brig_create_opts *o, bool detach, bool keep, int *exit_status,
+                   brig_error **err)
+{
+  static const int forwarded[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH };
+  brig_create_opts opts = *o;
+  create_ctx c = CREATE_CTX_INIT(&opts);
+  struct sigaction sa = { .sa_handler = forward_signal, .sa_flags = SA_RESTART };
+  int status, r;
+  size_t i;
+
+  *exit_status = 0;
+  opts.init_is_our_child = !detach;
+  if (create_locked(&opts, &c, err) < 0) {
+    create_ctx_free(&c);
+    return -1;
+  }
+  if (start_locked(&c.cdir, err) < 0) {
+    kill_and_wait(c.pid, c.pidfd);
+    brig_cdir_destroy(&c.cdir, NULL);
+    create_ctx_free(&c);
+    return -1;
+  }
+  brig_cdir_close(&c.cdir);
+  if (detach) {
+    create_ctx_free(&c);
+    return 0;
+  }
+  run_child = c.pid;
+  for (i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
+    sigaction(forwarded[i], &sa, NULL);
+  while ((r = waitpid(c.pid, &status, 0)) < 0 && errno == EINTR)
+    ;
+  run_child = -1;
+  if (r < 0)
+    status = 0;
+  *exit_status = WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
+  r = 0;
+  if (!keep)
+    r = brig_container_delete(o->root, o->id, true, err);
+  create_ctx_free(&c);
+  return r;
+}
+
+/* ---- kill ---- */
+
+static int
+signal_pid(pid_t pid, int sig)
+{
+  int fd = (int)syscall(SYS_pidfd_open, pid, 0), r;
+
+  if (fd < 0)
+    return -1;
+  r = (int)syscall(SYS_pidfd_send_signal, fd, sig, NULL, 0);
+  close(fd);
+  return r;
+}
+
+/* Without cgroups (a later issue) "all processes" are those in the init's
+ * pid namespace; a container sharing the host's pid namespace has only
+ * its init signalled. */
+static void
+signal_pid_namespace(pid_t init, int sig)
+{
+  char path[64], ns[64], other[64];
+  ssize_t n;
+  DIR *d;
+  struct dirent *de;
+
+  snprintf(path, sizeof(path), "/proc/%d/ns/pid", (int)init);
+  n = readlink(path, ns, sizeof(ns) - 1);
+  if (n <= 0)
+    return;
+  ns[n] = '\0';
+  if (readlink("/proc/self/ns/pid", other, sizeof(other)) == n &&
+      strncmp(ns, other, (size_t)n) == 0)
+    return;
+  d = opendir("/proc");
+  if (!d)
+    return;
+  while ((de = readdir(d))) {
+    pid_t pid = (pid_t)atoi(de->d_name);
+    ssize_t m;
+
+    if (pid <= 0 || pid == init)
+      continue;
+    snprintf(path, sizeof(path), "/proc/%d/ns/pid", (int)pid);
+    m = readlink(path, other, sizeof(other) - 1);
+    if (m == n && strncmp(ns, other, (size_t)n) == 0)
+      signal_pid(pid, sig);
+  }
+  closedir(d);
+}
+
+int
+brig_container_kill(const char *root, const char *id, int sig, bool all, brig_error **err)
+{
+  brig_cdir cd = BRIG_CDIR_INIT;
+  unsigned long long starttime;
+  _cleanup_close_ int pidfd = -1;
+  oci_state *s;
+  int r = 0;
+
+  if (brig_cdir_open(root, id, &cd, err) < 0)
+    return -1;
+  s = brig_state_load(&cd, &starttime, err);
+  if (!s) {
+    brig_cdir_close(&cd);
+    return -1;
+  }
+  pidfd = strcmp(s->status, "stopped") ? brig_pidfd_verified(s->pid, starttime) : -1;
+  if (pidfd < 0) {
+    r = brig_fail(err, 0, "container %s is not running", id);
+  } else {
+    if (all)
+      signal_pid_namespace(s->pid, sig);
+    if (syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0) < 0)
+      r = brig_fail(err, errno, "send signal %d to %d", sig, (int)s->pid);
+  }
+  oci_state_free(s);
+  brig_cdir_close(&cd);
+  return r;
+}
+
+/* ---- state ---- */
+
+oci_state *
+brig_container_state(const char *root, const char *id, brig_error **err)
+{
+  brig_cdir cd = BRIG_CDIR_INIT;
+  oci_state *s;
+
+  if (brig_cdir_open(root, id, &cd, err) < 0)
+    return NULL;
+  s = brig_state_load(&cd, NULL, err);
+  brig_cdir_close(&cd);
+  if (s && strcmp(s->status, "stopped") == 0)
+    s->pid = 0;
+  return s;
+}
+
+/* ---- list ---- */
+
+static int
+state_cmp(const void *a, const void *b)
+{
+  return strcmp((*(oci_state *const *)a)->id, (*(oci_state *const *)b)->id);
+}
+
+int
+brig_container_list(const char *root, oci_state ***out, size_t *n, brig_error **err)
+{
+  oci_state **v = NULL;
+  size_t len = 0;
+  struct dirent *de;
+  DIR *d;
+
+  *out = NULL;
+  *n = 0;
+  d = opendir(root);
+  if (!d) {
+    if (errno == ENOENT)
+      return 0;
+    return brig_fail(err, errno, "state root %s", root);
+  }
+  while ((de = readdir(d))) {
+    brig_cdir cd = BRIG_CDIR_INIT;
+    brig_error *e = NULL;
+    oci_state *s, **nv;
+
+    if (de->d_name[0] == '.' && (!de->d_name[1] || de->d_name[1] == '.' || strchr(de->d_name, '~')))
+      continue;
+    if (brig_id_validate(de->d_name, &e) < 0) {
+      brig_error_free(e);
+      continue;
+    }
+    /* No lock: list must not wait for a create in progress. */
+    cd.fd = openat(dirfd(d), de->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+    if (cd.fd < 0)
+      continue;
+    cd.id = strdup(de->d_name);
+    s = brig_state_load(&cd, NULL, &e);
+    brig_cdir_close(&cd);
+    if (!s) {
+      brig_error_free(e);
+      continue;
+    }
+    if (strcmp(s->status, "stopped") == 0)
+      s->pid = 0;
+    nv = realloc(v, (len + 1) * sizeof(*v));
+    if (!nv) {
+      oci_state_free(s);
+      break;
+    }
+    v = nv;
+    v[len++] = s;
+  }
+  closedir(d);
+  if (len)
+    qsort(v, len, sizeof(*v), state_cmp);
+  *out = v;
+  *n = len;
+  return 0;
+}

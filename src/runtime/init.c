@@ -1,0 +1,440 @@
+/* The container init.
+ *
+ * This process is a clone3() child of `brig create`; it shares nothing
+ * with brig after the clone and never re-execs brig.  Until its final
+ * execve() its /proc/self/exe is the brig binary, which is the way in of
+ * CVE-2019-5736; see sealed-exe.c for why that file is a sealed memfd and
+ * not the brig on disk, and init_prepare_process() for why nothing in the
+ * container can open it before the exec (non-dumpable).
+ *
+ * Order: namespaces, rootfs (mounts, /dev, hooks, pivot_root, masked and
+ * read-only paths, sysctl, read-only root), hostname, rlimits, keyring,
+ * terminal, then everything the exec needs is checked (cwd, executable,
+ * capabilities) so that create reports it; READY; block on exec.fifo
+ * until start; startContainer hooks, user, capabilities, no_new_privs,
+ * fds, execve. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <limits.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "linux/caps.h"
+#include "linux/devices.h"
+#include "linux/mounts.h"
+#include "linux/rlimits.h"
+#include "linux/rootfs.h"
+#include "linux/sysctl.h"
+#include "runtime/hooks.h"
+#include "runtime/init.h"
+#include "runtime/spawn.h"
+#include "runtime/terminal.h"
+#include "util/cleanup.h"
+#include "util/fs.h"
+
+#ifndef CLOSE_RANGE_CLOEXEC
+#define CLOSE_RANGE_CLOEXEC (1U << 2)
+#endif
+
+#define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+typedef struct init_exec {
+  char *path; /* executable, resolved in the container */
+  char **env; /* NULL-terminated */
+  brig_caps caps;
+} init_exec;
+
+static int
+wait_go(brig_init_ctx *ctx, brig_error **err)
+{
+  brig_sync_msg msg = { 0 };
+  int fd, r;
+
+  r = brig_sync_recv(ctx->sync_fd, &msg, &fd);
+  if (fd >= 0)
+    close(fd);
+  if (r <= 0 || msg.type != BRIG_SYNC_GO)
+    return brig_fail(err, r < 0 ? errno : 0, "sync with brig");
+  if (msg.text[0] && ctx->state)
+    ctx->state->pid = atoi(msg.text);
+  return 0;
+}
+
+/* Non-dumpable until the exec: no other process (one later exec'd into the
+ * container, a ptracer) can open /proc/<init>/exe, the fds in /proc/<init>/fd or
+ * attach while brig's code and fds are here.  execve() of the user's
+ * program resets it. */
+static int
+init_prepare_process(brig_init_ctx *ctx, brig_error **err)
+{
+  umask(0);
+  if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+    return brig_fail(err, errno, "prctl PR_SET_DUMPABLE");
+  if (wait_go(ctx, err) < 0)
+    return -1;
+  if (ctx->ns->new_user) {
+    if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
+      return brig_fail(err, errno, "become root in the user namespace");
+  }
+  return 0;
+}
+
+static int proc_fd = -1; /* host /proc, O_PATH: reopens exec.fifo after pivot_root */
+
+static int
+init_join_namespaces(brig_init_ctx *ctx, brig_error **err)
+{
+  if (brig_ns_join(ctx->ns, err) < 0)
+    return -1;
+  if (ctx->ns->new_time && brig_ns_setup_time(ctx->spec->linux, err) < 0)
+    return -1;
+  proc_fd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (proc_fd < 0)
+    return brig_fail(err, errno, "open /proc");
+  return 0;
+}
+
+static int
+init_oom_score_adj(brig_init_ctx *ctx, brig_error **err)
+{
+  const oci_process *p = ctx->spec->process;
+  _cleanup_close_ int fd = -1;
+  char buf[32];
+  int n;
+
+  if (!p->has_oom_score_adj)
+    return 0;
+  n = snprintf(buf, sizeof(buf), "%d", p->oom_score_adj);
+  fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+  if (fd < 0 || brig_write_all(fd, buf, (size_t)n) < 0)
+    return brig_fail(err, errno, "set oomScoreAdj");
+  return 0;
+}
+
+static int
+init_setup_rootfs(brig_init_ctx *ctx, brig_error **err)
+{
+  _cleanup_close_ int rootfd = -1;
+
+  if (brig_rootfs_prepare(ctx->rootfs, ctx->spec->linux, &rootfd, err) < 0)
+    return -1;
+  if (brig_mounts_apply(ctx->spec, rootfd, ctx->bundle, err) < 0)
+    return -1;
+  if (brig_devices_create(ctx->spec, rootfd, err) < 0)
+    return -1;
+  if (ctx->create_hooks) {
+    /* prestart, createRuntime (runtime namespace) and createContainer
+     * (our mount namespace) run now: mounts done, root not entered. */
+    if (brig_sync_send(ctx->sync_fd, BRIG_SYNC_HOOKS, 0, NULL, -1) < 0)
+      return brig_fail(err, errno, "sync with brig");
+    if (wait_go(ctx, err) < 0)
+      return -1;
+  }
+  if (brig_rootfs_enter(rootfd, ctx->no_pivot, err) < 0)
+    return -1;
+  return 0;
+}
+
+static int
+mkdir_p(const char *path)
+{
+  _cleanup_free_ char *p = strdup(path);
+  char *s;
+
+  if (!p)
+    return -1;
+  for (s = p + 1; (s = strchr(s, '/')); s++) {
+    *s = '\0';
+    if (mkdir(p, 0755) < 0 && errno != EEXIST)
+      return -1;
+    *s = '/';
+  }
+  return mkdir(p, 0755) < 0 && errno != EEXIST ? -1 : 0;
+}
+
+static int
+init_finish_rootfs(brig_init_ctx *ctx, brig_error **err)
+{
+  const oci_linux *l = ctx->spec->linux;
+
+  struct stat st;
+
+  /* A missing cwd is created (as runc does) before the root turns
+   * read-only; we are inside the new root already. */
+  if (stat(ctx->spec->process->cwd, &st) < 0 && errno == ENOENT)
+    mkdir_p(ctx->spec->process->cwd);
+  if (brig_sysctl_apply(l, err) < 0 || brig_mounts_mask(l, err) < 0 ||
+      brig_mounts_readonly(l, err) < 0 || brig_rootfs_finish(ctx->spec, err) < 0)
+    return -1;
+  return 0;
+}
+
+static int
+init_hostname(brig_init_ctx *ctx, brig_error **err)
+{
+  const oci_spec *s = ctx->spec;
+
+  if (s->hostname && sethostname(s->hostname, strlen(s->hostname)) < 0)
+    return brig_fail(err, errno, "set hostname");
+  if (s->domainname && setdomainname(s->domainname, strlen(s->domainname)) < 0)
+    return brig_fail(err, errno, "set domainname");
+  return 0;
+}
+
+static int
+init_keyring(brig_init_ctx *ctx, brig_error **err)
+{
+  /* KEYCTL_JOIN_SESSION_KEYRING with no name: a new anonymous session
+   * keyring, so the container does not share the caller's keys. */
+  if (ctx->no_new_keyring)
+    return 0;
+  if (syscall(SYS_keyctl, 1 /* KEYCTL_JOIN_SESSION_KEYRING */, NULL) < 0 && errno != ENOSYS &&
+      errno != EACCES && errno != EPERM && errno != EDQUOT)
+    return brig_fail(err, errno, "create session keyring");
+  return 0;
+}
+
+static int
+init_console(brig_init_ctx *ctx, brig_error **err)
+{
+  const oci_process *p = ctx->spec->process;
+
+  if (!p->terminal)
+    return 0;
+  return brig_terminal_setup(ctx->sync_fd, p, err);
+}
+
+/* The cwd is resolved inside the container (we are chrooted already), and
+ * must be reachable from the container's root: a cwd through a leaked fd
+ * (/proc/self/fd/N, CVE-2024-21626) would not be. */
+static int
+init_cwd(brig_init_ctx *ctx, brig_error **err)
+{
+  const char *cwd = ctx->spec->process->cwd;
+  char buf[PATH_MAX];
+
+  if (chdir(cwd) < 0) {
+    if (errno != ENOENT || mkdir_p(cwd) < 0 || chdir(cwd) < 0)
+      return brig_fail(err, errno, "chdir to cwd %s", cwd);
+  }
+  if (!getcwd(buf, sizeof(buf)) || buf[0] != '/')
+    return brig_fail(err, errno ? errno : ENOENT, "cwd %s is outside the container", cwd);
+  return 0;
+}
+
+static int
+init_env(brig_init_ctx *ctx, init_exec *x, brig_error **err)
+{
+  const oci_process *p = ctx->spec->process;
+  size_t i, n = 0;
+
+  x->env = calloc(p->env_len + 3, sizeof(char *));
+  if (!x->env)
+    return brig_fail(err, ENOMEM, "env");
+  for (i = 0; i < p->env_len; i++)
+    x->env[n++] = p->env[i];
+  if (ctx->listen_fds > 0) {
+    if (asprintf(&x->env[n++], "LISTEN_FDS=%d", ctx->listen_fds) < 0 ||
+        asprintf(&x->env[n++], "LISTEN_PID=%d", (int)getpid()) < 0)
+      return brig_fail(err, ENOMEM, "env");
+  }
+  return 0;
+}
+
+static int
+init_find_executable(brig_init_ctx *ctx, init_exec *x, brig_error **err)
+{
+  const char *name = ctx->spec->process->args[0], *path = NULL;
+  struct stat st;
+  size_t i;
+
+  if (strchr(name, '/')) {
+    if (stat(name, &st) < 0)
+      return brig_fail(err, errno, "exec %s", name);
+    if (!S_ISREG(st.st_mode))
+      return brig_fail(err, EACCES, "exec %s", name);
+    x->path = strdup(name);
+    return x->path ? 0 : brig_fail(err, ENOMEM, "exec");
+  }
+  for (i = 0; x->env[i]; i++)
+    if (strncmp(x->env[i], "PATH=", 5) == 0)
+      path = x->env[i] + 5;
+  if (!path)
+    path = DEFAULT_PATH;
+  while (*path) {
+    size_t len = strcspn(path, ":");
+    char *cand = NULL;
+
+    if (asprintf(&cand, "%.*s/%s", (int)len, len ? path : ".", name) < 0)
+      return brig_fail(err, ENOMEM, "exec");
+    if (stat(cand, &st) == 0 && S_ISREG(st.st_mode) && access(cand, X_OK) == 0) {
+      x->path = cand;
+      return 0;
+    }
+    free(cand);
+    path += len;
+    if (*path == ':')
+      path++;
+  }
+  return brig_fail(err, 0, "exec: \"%s\": executable file not found in $PATH", name);
+}
+
+static int
+init_prepare_exec(brig_init_ctx *ctx, init_exec *x, brig_error **err)
+{
+  if (brig_caps_parse(ctx->spec->process->capabilities, &x->caps, err) < 0)
+    return -1;
+  if (init_env(ctx, x, err) < 0 || init_cwd(ctx, err) < 0)
+    return -1;
+  return init_find_executable(ctx, x, err);
+}
+
+/* Blocks until `brig start` opens the fifo for reading.  The fifo is
+ * reopened through our O_PATH fd and the host /proc opened before
+ * pivot_root (the container may have no /proc). */
+static int
+init_wait_start(brig_init_ctx *ctx, brig_error **err)
+{
+  char path[64];
+  int fd;
+
+  snprintf(path, sizeof(path), "self/fd/%d", ctx->fifo_fd);
+  fd = openat(proc_fd, path, O_WRONLY | O_CLOEXEC);
+  if (fd < 0)
+    return brig_fail(err, errno, "open exec fifo");
+  close(ctx->fifo_fd);
+  ctx->fifo_fd = fd;
+  return 0;
+}
+
+static int
+init_start_hooks(brig_init_ctx *ctx, brig_error **err)
+{
+  const oci_hooks *h = ctx->spec->hooks;
+
+  if (!h || !h->start_container_len)
+    return 0;
+  return brig_hooks_run(h->start_container, h->start_container_len, "startContainer", ctx->state,
+                        -1, err);
+}
+
+static int
+init_user(brig_init_ctx *ctx, init_exec *x, brig_error **err)
+{
+  const oci_user *u = ctx->spec->process->user;
+  gid_t *groups = NULL;
+  size_t i;
+
+  if (brig_caps_drop_bounding(&x->caps, err) < 0)
+    return -1;
+  if (!u)
+    return 0;
+  if (u->additional_gids_len) {
+    groups = calloc(u->additional_gids_len, sizeof(gid_t));
+    if (!groups)
+      return brig_fail(err, ENOMEM, "setgroups");
+    for (i = 0; i < u->additional_gids_len; i++)
+      groups[i] = u->additional_gids[i];
+  }
+  if (setgroups(u->additional_gids_len, groups) < 0 && !(errno == EPERM && ctx->ns->new_user)) {
+    free(groups);
+    return brig_fail(err, errno, "setgroups");
+  }
+  free(groups);
+  if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
+    return brig_fail(err, errno, "prctl PR_SET_KEEPCAPS");
+  if (setresgid(u->gid, u->gid, u->gid) < 0)
+    return brig_fail(err, errno, "setgid %u", u->gid);
+  if (setresuid(u->uid, u->uid, u->uid) < 0)
+    return brig_fail(err, errno, "setuid %u", u->uid);
+  umask(u->has_umask ? (mode_t)u->umask : 022);
+  return 0;
+}
+
+static int
+init_caps_and_privs(brig_init_ctx *ctx, init_exec *x, brig_error **err)
+{
+  const oci_process *p = ctx->spec->process;
+
+  if (!p->user)
+    umask(022);
+  if (brig_caps_apply(&x->caps, err) < 0)
+    return -1;
+  if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0)
+    return brig_fail(err, errno, "prctl PR_SET_KEEPCAPS");
+  if (p->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+    return brig_fail(err, errno, "prctl PR_SET_NO_NEW_PRIVS");
+  return 0;
+}
+
+/* Only 0, 1, 2 and the preserved fds survive the exec (CVE-2024-21626
+ * class: no fd of brig or of the caller leaks into the container). */
+static int
+init_fds(brig_init_ctx *ctx, brig_error **err)
+{
+  int fd, last = 2 + ctx->preserve_fds;
+
+  for (fd = 3; fd <= last; fd++)
+    if (fd != ctx->fifo_fd && fd != ctx->sync_fd && fd != proc_fd)
+      fcntl(fd, F_SETFD, 0);
+  if (syscall(SYS_close_range, (unsigned)last + 1, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
+    return brig_fail(err, errno, "close_range");
+  if (proc_fd >= 0)
+    close(proc_fd);
+  return 0;
+}
+
+__attribute__((noreturn)) static void
+fail_before_ready(brig_init_ctx *ctx, brig_error *err)
+{
+  brig_sync_send(ctx->sync_fd, BRIG_SYNC_ERROR, err ? err->errnum : 0,
+                 err ? err->msg : "container init failed", -1);
+  _exit(1);
+}
+
+/* After start: the message goes into the fifo, which `start` reads. */
+__attribute__((noreturn)) static void
+fail_after_start(brig_init_ctx *ctx, brig_error *err)
+{
+  const char *msg = err ? err->msg : "container init failed";
+
+  (void)!write(ctx->fifo_fd, msg, strlen(msg));
+  _exit(1);
+}
+
+void
+brig_init_run(brig_init_ctx *ctx)
+{
+  brig_error *err = NULL;
+  init_exec x = { 0 };
+
+  if (init_prepare_process(ctx, &err) < 0 || init_join_namespaces(ctx, &err) < 0 ||
+      init_oom_score_adj(ctx, &err) < 0 || brig_rlimits_apply(ctx->spec->process, &err) < 0 ||
+      init_setup_rootfs(ctx, &err) < 0 || init_finish_rootfs(ctx, &err) < 0 ||
+      init_hostname(ctx, &err) < 0 || init_keyring(ctx, &err) < 0 || init_console(ctx, &err) < 0 ||
+      init_prepare_exec(ctx, &x, &err) < 0)
+    fail_before_ready(ctx, err);
+  if (brig_sync_send(ctx->sync_fd, BRIG_SYNC_READY, 0, NULL, -1) < 0)
+    _exit(1);
+  close(ctx->sync_fd);
+  ctx->sync_fd = -1;
+
+  if (init_wait_start(ctx, &err) < 0)
+    _exit(1); /* start reports "container init exited before start" */
+  if (init_start_hooks(ctx, &err) < 0 || init_user(ctx, &x, &err) < 0 ||
+      init_caps_and_privs(ctx, &x, &err) < 0 || init_fds(ctx, &err) < 0)
+    fail_after_start(ctx, err);
+  signal(SIGPIPE, SIG_DFL);
+  execve(x.path, ctx->spec->process->args, x.env);
+  brig_fail(&err, errno, "exec %s", x.path);
+  fail_after_start(ctx, err);
+}

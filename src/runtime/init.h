@@ -1,0 +1,30 @@
+/* What the container init does between clone3() and execve(), in order,
+ * one named function per step (see init.c). */
+#ifndef BRIG_RUNTIME_INIT_H
+#define BRIG_RUNTIME_INIT_H
+
+#include <stdbool.h>
+
+#include "libocispec/ocispec.h"
+#include "linux/namespaces.h"
+
+typedef struct brig_init_ctx {
+  const oci_spec *spec;
+  oci_state *state;   /* for startContainer hooks; pid filled from GO */
+  const char *bundle; /* absolute */
+  const char *rootfs; /* absolute */
+  brig_ns_plan *ns;
+  int sync_fd; /* our end of the socketpair */
+  int fifo_fd; /* O_PATH of <state dir>/exec.fifo */
+  bool no_pivot;
+  bool no_new_keyring;
+  bool create_hooks; /* ask brig to run prestart/createRuntime/createContainer */
+  int preserve_fds;  /* fds 3 .. 3+preserve_fds-1 are passed on */
+  int listen_fds;    /* > 0: set LISTEN_FDS / LISTEN_PID */
+} brig_init_ctx;
+
+/* Never returns: execs process.args or exits 1 after reporting the failed
+ * step (to brig over sync_fd before READY, into exec.fifo after start). */
+__attribute__((noreturn)) void brig_init_run(brig_init_ctx *ctx);
+
+#endif

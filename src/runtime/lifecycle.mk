@@ -1,0 +1,34 @@
+# The container lifecycle (issue 8): spliced into Makefile.am.
+BRIG_LIFECYCLE_LIB_SOURCES = \
+	src/runtime/container.c src/runtime/container.h \
+	src/runtime/status.c src/runtime/status.h \
+	src/runtime/spawn.c src/runtime/spawn.h \
+	src/runtime/init.c src/runtime/init.h \
+	src/runtime/hooks.c src/runtime/hooks.h \
+	src/runtime/terminal.c src/runtime/terminal.h \
+	src/runtime/sealed-exe.c src/runtime/sealed-exe.h \
+	src/linux/namespaces.c src/linux/namespaces.h \
+	src/linux/resolve.c src/linux/resolve.h \
+	src/linux/rootfs.c src/linux/rootfs.h \
+	src/linux/mounts.c src/linux/mounts.h \
+	src/linux/devices.c src/linux/devices.h \
+	src/linux/caps.c src/linux/caps.h \
+	src/linux/rlimits.c src/linux/rlimits.h \
+	src/linux/sysctl.c src/linux/sysctl.h \
+	src/util/file-util.c src/util/file-util.h
+
+BRIG_LIFECYCLE_CMD_SOURCES = \
+	src/cmd/lifecycle-commands.h \
+	src/cmd/create.c src/cmd/start.c src/cmd/run.c src/cmd/state.c \
+	src/cmd/kill.c src/cmd/delete.c src/cmd/list.c
+
+# lifecycle-lib.sh and helpers/recvtty.c are sourced/built by these and
+# belong in EXTRA_DIST.
+BRIG_LIFECYCLE_TESTS = \
+	tests/integration/lifecycle-basic.sh \
+	tests/integration/lifecycle-config.sh \
+	tests/integration/lifecycle-errors.sh \
+	tests/integration/lifecycle-hooks.sh \
+	tests/integration/lifecycle-terminal.sh \
+	tests/integration/lifecycle-concurrency.sh \
+	tests/integration/lifecycle-security.sh

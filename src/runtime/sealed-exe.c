@@ -1,0 +1,104 @@
+/* Why a sealed memfd.
+ *
+ * The container init is a clone of the create process and runs brig's code
+ * until it execs the user's program, so /proc/<init>/exe is brig's binary.
+ * Two ways in exist for a malicious container: (1) open /proc/<init>/exe
+ * (or the fds in /proc/<init>/fd) from another process in the container while the
+ * init waits for `start`; the init is non-dumpable until the exec, so the
+ * kernel refuses that (ptrace access check).  (2) Make process.args[0] a
+ * script whose interpreter is "/proc/self/exe": during the execve the
+ * kernel resolves that link in the init, i.e. to brig, and the container's
+ * process becomes brig, dumpable again and reachable through
+ * /proc/<pid>/exe; keeping an O_PATH fd to it and reopening it for writing
+ * once brig exited would overwrite the host's brig.  Checking interpreters
+ * before the exec cannot be made race-free (nested interpreters,
+ * binfmt_misc, files the container changes), so the file the container can
+ * reach must not be the host's brig: brig re-execs itself from a memfd
+ * copy with F_SEAL_WRITE, which nobody, root included, can write to, and
+ * which disappears with the last process using it.  The cost is one copy
+ * of the binary (page cache to page cache) and one execve per create/run.
+ * The init itself never execs brig again. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/sendfile.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "runtime/sealed-exe.h"
+#include "util/cleanup.h"
+#include "util/file-util.h"
+
+#ifndef MFD_EXEC
+#define MFD_EXEC 0x0010U
+#endif
+
+#define BRIG_SEALS (F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE)
+
+extern char **environ;
+
+static char **
+read_cmdline(void)
+{
+  _cleanup_free_ char *buf = NULL;
+  size_t len, n = 0, i;
+  char **argv;
+
+  buf = brig_read_file_at(AT_FDCWD, "/proc/self/cmdline", 1 << 20, &len);
+  if (!buf)
+    return NULL;
+  for (i = 0; i < len; i++)
+    n += buf[i] == '\0';
+  argv = calloc(n + 1, sizeof(char *));
+  if (!argv)
+    return NULL;
+  for (i = 0, n = 0; i < len; i += strlen(buf + i) + 1)
+    argv[n++] = buf + i;
+  buf = NULL; /* owned through argv[0] now, freed by the exec */
+  return argv;
+}
+
+int
+brig_sealed_exe_ensure(brig_error **err)
+{
+  _cleanup_close_ int self = -1, mem = -1;
+  struct stat st;
+  off_t off = 0;
+  char **argv;
+  int seals;
+
+  self = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+  if (self < 0)
+    return brig_fail(err, errno, "open /proc/self/exe");
+  seals = fcntl(self, F_GET_SEALS);
+  if (seals >= 0 && (seals & BRIG_SEALS) == BRIG_SEALS)
+    return 0;
+  if (fstat(self, &st) < 0)
+    return brig_fail(err, errno, "stat /proc/self/exe");
+  mem = memfd_create("brig", MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_EXEC);
+  if (mem < 0 && errno == EINVAL)
+    mem = memfd_create("brig", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+  if (mem < 0)
+    return brig_fail(err, errno, "memfd_create");
+  while (off < st.st_size) {
+    ssize_t n = sendfile(mem, self, &off, (size_t)(st.st_size - off));
+
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0)
+      return brig_fail(err, n < 0 ? errno : EIO, "copy brig into a memfd");
+  }
+  if (fcntl(mem, F_ADD_SEALS, BRIG_SEALS) < 0)
+    return brig_fail(err, errno, "seal the brig memfd");
+  argv = read_cmdline();
+  if (!argv)
+    return brig_fail(err, errno, "read /proc/self/cmdline");
+  syscall(SYS_execveat, mem, "", argv, environ, AT_EMPTY_PATH);
+  free(argv[0]);
+  free(argv);
+  return brig_fail(err, errno, "re-exec brig from a sealed memfd");
+}

@@ -1,0 +1,131 @@
+#define _GNU_SOURCE
+#include <errno.h>
+#include <linux/sched.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stddef.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "runtime/spawn.h"
+
+int
+brig_sync_send(int sock, enum brig_sync_type type, int errnum, const char *text, int fd)
+{
+  brig_sync_msg msg;
+  struct iovec iov;
+  struct msghdr mh = { 0 };
+  union {
+    char buf[CMSG_SPACE(sizeof(int))];
+    struct cmsghdr align;
+  } cbuf;
+  size_t len = 0;
+
+  memset(&msg, 0, sizeof(msg));
+  msg.type = type;
+  msg.errnum = errnum;
+  if (text) {
+    len = strlen(text);
+    if (len >= sizeof(msg.text))
+      len = sizeof(msg.text) - 1;
+    memcpy(msg.text, text, len);
+  }
+  iov.iov_base = &msg;
+  iov.iov_len = offsetof(brig_sync_msg, text) + len + 1;
+  mh.msg_iov = &iov;
+  mh.msg_iovlen = 1;
+  if (fd >= 0) {
+    struct cmsghdr *c;
+
+    memset(&cbuf, 0, sizeof(cbuf));
+    mh.msg_control = cbuf.buf;
+    mh.msg_controllen = sizeof(cbuf.buf);
+    c = CMSG_FIRSTHDR(&mh);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(c), &fd, sizeof(int));
+  }
+  while (sendmsg(sock, &mh, MSG_NOSIGNAL) < 0)
+    if (errno != EINTR)
+      return -1;
+  return 0;
+}
+
+int
+brig_sync_recv(int sock, brig_sync_msg *msg, int *fd)
+{
+  struct iovec iov = { msg, sizeof(*msg) };
+  union {
+    char buf[CMSG_SPACE(sizeof(int))];
+    struct cmsghdr align;
+  } cbuf;
+  struct msghdr mh = { 0 };
+  struct cmsghdr *c;
+  ssize_t n;
+
+  *fd = -1;
+  memset(msg, 0, sizeof(*msg));
+  mh.msg_iov = &iov;
+  mh.msg_iovlen = 1;
+  mh.msg_control = cbuf.buf;
+  mh.msg_controllen = sizeof(cbuf.buf);
+  do
+    n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
+  while (n < 0 && errno == EINTR);
+  if (n < 0)
+    return -1;
+  if (n == 0)
+    return 0;
+  if ((size_t)n < offsetof(brig_sync_msg, text)) {
+    errno = EPROTO;
+    return -1;
+  }
+  msg->text[sizeof(msg->text) - 1] = '\0';
+  for (c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c))
+    if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS)
+      memcpy(fd, CMSG_DATA(c), sizeof(int));
+  return 1;
+}
+
+pid_t
+brig_spawn_clone(uint64_t ns_flags, bool parent_is_caller, int *pidfd, brig_error **err)
+{
+  struct clone_args args;
+  long pid;
+
+  memset(&args, 0, sizeof(args));
+  args.flags = ns_flags | CLONE_PIDFD | (parent_is_caller ? CLONE_PARENT : 0);
+  args.pidfd = (uint64_t)(uintptr_t)pidfd;
+  /* With CLONE_PARENT the exit signal is our own one (SIGCHLD for the
+   * caller), and clone3 wants exit_signal 0. */
+  args.exit_signal = parent_is_caller ? 0 : SIGCHLD;
+  pid = syscall(SYS_clone3, &args, sizeof(args));
+  if (pid < 0 && errno == EINVAL && parent_is_caller) {
+    /* The caller is the init of a pid namespace: CLONE_PARENT is refused,
+     * the init becomes our child and is reparented when we exit. */
+    args.flags &= ~(uint64_t)CLONE_PARENT;
+    args.exit_signal = SIGCHLD;
+    pid = syscall(SYS_clone3, &args, sizeof(args));
+  }
+  if (pid < 0)
+    return brig_fail(err, errno, "clone3");
+  return (pid_t)pid;
+}
+
+int
+brig_spawn_wait(pid_t pid, int pidfd)
+{
+  struct pollfd p = { .fd = pidfd, .events = POLLIN };
+  int status;
+
+  if (waitpid(pid, &status, 0) == pid)
+    return status;
+  while (poll(&p, 1, -1) < 0 && errno == EINTR)
+    ;
+  return -1;
+}

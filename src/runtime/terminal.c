@@ -1,0 +1,98 @@
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "runtime/spawn.h"
+#include "runtime/terminal.h"
+#include "util/cleanup.h"
+
+int
+brig_console_socket_connect(const char *path, brig_error **err)
+{
+  struct sockaddr_un addr = { .sun_family = AF_UNIX };
+  int fd;
+
+  if (strlen(path) >= sizeof(addr.sun_path))
+    return brig_fail(err, ENAMETOOLONG, "console socket %s", path);
+  strcpy(addr.sun_path, path);
+  fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0)
+    return brig_fail(err, errno, "console socket %s", path);
+  if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
+    int saved = errno;
+
+    close(fd);
+    return brig_fail(err, saved, "console socket %s", path);
+  }
+  return fd;
+}
+
+int
+brig_console_send_master(int sock, int master, brig_error **err)
+{
+  char name[] = "/dev/ptmx";
+  struct iovec iov = { name, sizeof(name) - 1 };
+  union {
+    char buf[CMSG_SPACE(sizeof(int))];
+    struct cmsghdr align;
+  } cbuf;
+  struct msghdr mh = { 0 };
+  struct cmsghdr *c;
+
+  memset(&cbuf, 0, sizeof(cbuf));
+  mh.msg_iov = &iov;
+  mh.msg_iovlen = 1;
+  mh.msg_control = cbuf.buf;
+  mh.msg_controllen = sizeof(cbuf.buf);
+  c = CMSG_FIRSTHDR(&mh);
+  c->cmsg_level = SOL_SOCKET;
+  c->cmsg_type = SCM_RIGHTS;
+  c->cmsg_len = CMSG_LEN(sizeof(int));
+  memcpy(CMSG_DATA(c), &master, sizeof(int));
+  if (sendmsg(sock, &mh, MSG_NOSIGNAL) < 0)
+    return brig_fail(err, errno, "send pty master to the console socket");
+  return 0;
+}
+
+int
+brig_terminal_setup(int sync_fd, const oci_process *p, brig_error **err)
+{
+  _cleanup_close_ int master = -1, slave = -1;
+  int unlock = 0, i;
+
+  master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+  if (master < 0)
+    return brig_fail(err, errno, "open /dev/ptmx");
+  if (ioctl(master, TIOCSPTLCK, &unlock) < 0)
+    return brig_fail(err, errno, "unlock pty");
+  /* The peer by fd, not by a /dev/pts/N path someone could replace. */
+  slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
+  if (slave < 0)
+    return brig_fail(err, errno, "open pty slave");
+  if (p->console_size) {
+    struct winsize ws = { .ws_row = (unsigned short)p->console_size->height,
+                          .ws_col = (unsigned short)p->console_size->width };
+
+    if (ioctl(slave, TIOCSWINSZ, &ws) < 0)
+      return brig_fail(err, errno, "set console size");
+  }
+  if (p->user && fchown(slave, p->user->uid, (gid_t)-1) < 0 && errno != EINVAL)
+    return brig_fail(err, errno, "chown pty slave");
+  if (brig_sync_send(sync_fd, BRIG_SYNC_PTY, 0, NULL, master) < 0)
+    return brig_fail(err, errno, "send pty master");
+  if (setsid() < 0)
+    return brig_fail(err, errno, "setsid");
+  if (ioctl(slave, TIOCSCTTY, 0) < 0)
+    return brig_fail(err, errno, "set controlling terminal");
+  for (i = 0; i < 3; i++)
+    if (dup2(slave, i) < 0)
+      return brig_fail(err, errno, "dup pty slave");
+  return 0;
+}

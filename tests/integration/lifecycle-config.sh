@@ -1,0 +1,140 @@
+#!/bin/bash
+# What config.json asks for, checked from inside the container: hostname,
+# namespaces, mounts, /dev, masked and read-only paths, sysctl, user,
+# capabilities, rlimits, env, cwd, umask, noNewPrivileges.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lifecycle-lib.sh"
+lifecycle_setup "lifecycle config"
+cd "$TEST_TMP" || exit 1
+
+# run_in NAME JQ_FILTER SCRIPT: runs sh -c SCRIPT in a container, output in
+# $TEST_TMP/NAME.out.
+run_in() {
+  name=$1
+  new_bundle "$name" "$2 | .process.args = [\"sh\", \"-c\", \$script]" --arg script "$3"
+  B run --bundle "$name" "$name" </dev/null >"$TEST_TMP/$name.out" 2>&1
+  status=$?
+  [ $status -eq 0 ] || { diag "run $name: exit $status"; sed 's/^/#   /' "$TEST_TMP/$name.out"; }
+}
+out() { cat "$TEST_TMP/$1.out"; }
+
+run_in host '.hostname = "brig-test" | .domainname = "brig.example"' 'hostname; cat /proc/sys/kernel/domainname'
+[ "$(out host)" = "$(printf 'brig-test\nbrig.example')" ]
+ok $? "hostname and domainname"
+
+run_in ns '.linux.namespaces += [{"type":"time"}]' \
+  'for n in pid net mnt ipc uts cgroup time; do echo "$n $(readlink /proc/self/ns/$n)"; done; echo "pid $$"'
+for n in pid net mnt ipc uts cgroup time; do
+  inside=$(grep "^$n " "$TEST_TMP/ns.out" | cut -d' ' -f2)
+  [ -n "$inside" ] && [ "$inside" != "$(readlink /proc/self/ns/$n)" ]
+  ok $? "new $n namespace"
+done
+grep -qx 'pid 1' "$TEST_TMP/ns.out"
+ok $? "the process is pid 1 of its pid namespace"
+
+unshare --net sleep 100 &
+netns_pid=$!
+sleep 0.2
+run_in join ".linux.namespaces |= map(if .type == \"network\" then .path = \"/proc/$netns_pid/ns/net\" else . end)" \
+  'readlink /proc/self/ns/net'
+[ "$(out join)" = "$(readlink /proc/$netns_pid/ns/net)" ] && [ "$(out join)" != "$(readlink /proc/self/ns/net)" ]
+ok $? "network namespace joined by path"
+kill $netns_pid
+wait $netns_pid 2>/dev/null
+
+# the userns root (host uid 100000) must be able to reach the rootfs
+chmod 755 "$TEST_TMP"
+run_in userns '.linux.namespaces += [{"type":"user"}]
+  | .linux.uidMappings = [{"containerID":0,"hostID":100000,"size":65536}]
+  | .linux.gidMappings = [{"containerID":0,"hostID":100000,"size":65536}]
+  | .mounts |= map(select(.type != "sysfs" and .type != "cgroup"))
+  | .mounts += [{"destination":"/sys","type":"bind","source":"/sys","options":["rbind","nosuid","noexec","nodev","ro"]}]
+  | del(.linux.resources)' \
+  'cat /proc/self/uid_map /proc/self/gid_map; id -u; ls -l /dev/null'
+grep -q '^ *0 *100000 *65536$' "$TEST_TMP/userns.out" && [ "$(sed -n 3p "$TEST_TMP/userns.out")" = 0 ]
+ok $? "user namespace with uid/gid maps written by brig"
+grep -q '^crw' "$TEST_TMP/userns.out"
+ok $? "user namespace: /dev/null is a device (bound from the host)"
+
+run_in mounts '.mounts += [{"destination":"/data","type":"tmpfs","source":"tmpfs","options":["size=1m","mode=750","nosuid","nodev"]},
+                            {"destination":"/hostetc","type":"bind","source":"/etc","options":["rbind","ro","nosuid"]},
+                            {"destination":"/sys/fs/cgroup","type":"cgroup","source":"cgroup","options":["ro"]}]' \
+  'cat /proc/self/mountinfo; stat -c "%a" /data; (touch /hostetc/x) 2>/dev/null && echo hostetc-writable; true'
+mi=$TEST_TMP/mounts.out
+grep -q ' / .* ro[, ].*' "$mi"
+ok $? "readonly root (root.readonly)"
+grep -q ' /proc .* - proc ' "$mi"
+ok $? "proc on /proc"
+grep -q ' /dev rw,nosuid.* - tmpfs .*mode=755' "$mi"
+ok $? "tmpfs on /dev with mode=755"
+grep -q ' /dev/pts .* - devpts .*ptmxmode=666' "$mi"
+ok $? "devpts newinstance with ptmxmode"
+grep -q ' /dev/shm .* - tmpfs .*size=65536k' "$mi"
+ok $? "tmpfs /dev/shm with size"
+grep -q ' /dev/mqueue .* - mqueue ' "$mi"
+ok $? "mqueue"
+grep -q ' /sys ro,.* - sysfs ' "$mi"
+ok $? "sysfs read-only"
+grep -q ' /data rw,nosuid,nodev.* - tmpfs .*size=1024k,mode=750' "$mi" && grep -qx 750 "$mi"
+ok $? "tmpfs with size, mode, nosuid, nodev"
+grep -q ' /hostetc ro,nosuid' "$mi" && ! grep -q hostetc-writable "$mi"
+ok $? "read-only bind mount"
+grep -q ' /sys/fs/cgroup/memory ro,.* - cgroup ' "$mi"
+ok $? "cgroup mount: the host's v1 hierarchies, read-only"
+grep -q ' /proc/sys ro,' "$mi"
+ok $? "readonlyPaths: /proc/sys read-only"
+! grep -q ' /data ' /proc/self/mountinfo
+ok $? "no container mount visible on the host"
+
+run_in masked '.' 'wc -c </proc/timer_list; ls /sys/firmware | wc -l; (echo x >/proc/sys/kernel/domainname) 2>/dev/null && echo sys-writable; echo done'
+[ "$(out masked)" = "$(printf '0\n0\ndone')" ]
+ok $? "maskedPaths: /proc/timer_list empty, /sys/firmware empty; /proc/sys not writable"
+
+run_in devices '.linux.devices = [{"path":"/dev/brig-null","type":"c","major":1,"minor":3,"fileMode":438,"uid":0,"gid":0}]' \
+  'for d in null zero full random urandom tty brig-null; do [ -c /dev/$d ] && echo -n "$d "; done; echo;
+   readlink /dev/ptmx; readlink /dev/fd; readlink /dev/stdin; [ -d /dev/shm ] && echo shm; echo x >/dev/brig-null && echo writes'
+[ "$(out devices)" = "$(printf 'null zero full random urandom tty brig-null \npts/ptmx\n/proc/self/fd\n/proc/self/fd/0\nshm\nwrites')" ]
+ok $? "default devices, symlinks, /dev/shm and linux.devices"
+
+run_in sysctl '.linux.sysctl = {"net.ipv4.ip_forward":"1"}' 'cat /proc/sys/net/ipv4/ip_forward'
+[ "$(out sysctl)" = 1 ]
+ok $? "sysctl in the container's network namespace"
+[ "$(cat /proc/sys/net/ipv4/ip_forward)" != 1 ] || [ "$(readlink /proc/1/ns/net)" = x ]
+ok $? "sysctl did not change the host"
+
+run_in user '.process.user = {"uid":1000,"gid":1000,"additionalGids":[5,100],"umask":63} | .process.cwd = "/tmp/work"
+             | .process.env += ["BRIG_TEST=42"]' \
+  'id -u; id -g; id -G; umask; pwd; echo $BRIG_TEST'
+[ "$(out user)" = "$(printf '1000\n1000\n1000 5 100\n0077\n/tmp/work\n42')" ]
+ok $? "uid, gid, additionalGids, umask, cwd (created), env"
+
+run_in caps '.process.capabilities = {"bounding":["CAP_KILL","CAP_CHOWN","CAP_NET_RAW"],"effective":["CAP_KILL","CAP_CHOWN"],
+             "permitted":["CAP_KILL","CAP_CHOWN"],"inheritable":["CAP_CHOWN"],"ambient":["CAP_CHOWN"]}
+             | .process.user = {"uid":1000,"gid":1000}' \
+  'grep ^Cap /proc/self/status; grep NoNewPrivs /proc/self/status'
+# CAP_CHOWN=0 CAP_KILL=5 CAP_NET_RAW=13; as uid 1000 after exec the effective
+# and permitted sets are the ambient set.
+[ "$(out caps)" = "$(printf 'CapInh:\t0000000000000001\nCapPrm:\t0000000000000001\nCapEff:\t0000000000000001\nCapBnd:\t0000000000002021\nCapAmb:\t0000000000000001\nNoNewPrivs:\t1')" ]
+ok $? "capabilities: all five sets, noNewPrivileges"
+run_in rootcaps '.' 'grep -E "^Cap(Eff|Bnd)" /proc/self/status'
+[ "$(out rootcaps)" = "$(printf 'CapEff:\t0000000020000420\nCapBnd:\t0000000020000420')" ]
+ok $? "capabilities of the default spec (root)"
+
+run_in rlimits '.process.rlimits = [{"type":"RLIMIT_NOFILE","soft":512,"hard":1024},{"type":"RLIMIT_CORE","soft":0,"hard":0}]' \
+  'ulimit -Sn; ulimit -Hn; ulimit -c'
+[ "$(out rlimits)" = "$(printf '512\n1024\n0')" ]
+ok $? "rlimits"
+
+new_bundle nopivot2 '.process.args = ["sh", "-c", "ls / | wc -l"]'
+B run --no-pivot --bundle nopivot2 np </dev/null >"$TEST_TMP/np.out" 2>&1
+[ $? -eq 0 ] && [ "$(cat "$TEST_TMP/np.out")" = "$(ls "$BASE_ROOTFS" | wc -l)" ]
+ok $? "--no-pivot (MS_MOVE + chroot)"
+
+exec 3<"$BASE_ROOTFS/etc/passwd"
+new_bundle fds '.process.args = ["sh", "-c", "ls /proc/self/fd | tr \"\\n\" \" \"; echo; readlink /proc/self/fd/3; head -c 5 <&3"]'
+B run --preserve-fds 1 --bundle fds pf </dev/null >"$TEST_TMP/pf.out" 2>&1
+exec 3<&-
+[ "$(cat "$TEST_TMP/pf.out")" = "$(printf '0 1 2 3 4 \n%s\nroot:' "$BASE_ROOTFS/etc/passwd")" ]
+ok $? "--preserve-fds 1: fd 3 passed"
+nothing_left "end"
+done_testing

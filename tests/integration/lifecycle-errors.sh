@@ -1,0 +1,106 @@
+#!/bin/bash
+# Failure paths: one line naming the step, nothing left behind (no state
+# directory, no process, no mount on the host).
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lifecycle-lib.sh"
+lifecycle_setup "lifecycle errors"
+cd "$TEST_TMP" || exit 1
+mounts_before=$(wc -l </proc/self/mountinfo)
+
+new_bundle norootfs '.root.path = "nonexistent"'
+expect_error "missing rootfs" \
+  "brig: create: config.json: root.path: $TEST_TMP/norootfs/nonexistent: No such file or directory" \
+  B create -b norootfs e1
+nothing_left "missing rootfs"
+
+mkdir noconfig
+expect_error "missing config.json" \
+  "brig: create: config.json: open $TEST_TMP/noconfig/config.json: No such file or directory" \
+  B create -b noconfig e2
+nothing_left "missing config.json"
+
+new_bundle badmount '.mounts += [{"destination":"/x","type":"nosuchfs","source":"none"}]'
+expect_error "bad mount type (an error inside the init)" \
+  "brig: create: mount nosuchfs on /x: No such device" B create -b badmount e3
+nothing_left "bad mount"
+
+new_bundle badopt '.mounts += [{"destination":"/x","type":"tmpfs","source":"tmpfs","options":["size=banana"]}]'
+expect_error "bad mount option" \
+  "brig: create: mount tmpfs on /x: option size=banana: Invalid argument" B create -b badopt e4
+nothing_left "bad mount option"
+
+new_bundle badbind '.mounts += [{"destination":"/x","type":"bind","source":"/nonexistent/src","options":["rbind"]}]'
+expect_error "bind of a missing source" \
+  "brig: create: bind mount /nonexistent/src on /x: No such file or directory" B create -b badbind e5
+nothing_left "bad bind"
+
+new_bundle noargs '.process.args = []'
+expect_error "empty process.args" "brig: create: config.json: process.args: must not be empty" \
+  B create -b noargs e6
+nothing_left "empty args"
+
+new_bundle noexec '.process.args = ["nonexistent-binary"]'
+expect_error "executable not found" \
+  "brig: create: exec: \"nonexistent-binary\": executable file not found in \$PATH" B create -b noexec e7
+nothing_left "executable not found"
+
+new_bundle ok '.process.args = ["true"]'
+expect_error "bad id" "brig: create: invalid container id 'a/b'" B create -b ok a/b
+expect_error "id .." "brig: create: invalid container id '..'" B create -b ok ..
+expect_error "start: bad id" "brig: start: invalid container id 'x y'" B start "x y"
+nothing_left "bad id"
+
+new_bundle badsysctl '.linux.sysctl = {"no.such.key":"1"}'
+expect_error "bad sysctl" "brig: create: sysctl no.such.key: No such file or directory" B create -b badsysctl e8
+nothing_left "bad sysctl"
+
+new_bundle badcap '.process.capabilities.bounding += ["CAP_NOPE"]'
+expect_error "unknown capability" \
+  "brig: create: config.json: process.capabilities.bounding: unknown capability CAP_NOPE" B create -b badcap e9
+nothing_left "unknown capability"
+
+B create -b ok dup </dev/null >/dev/null 2>&1
+ok $? "first create of dup"
+expect_error "duplicate id" "brig: create: container dup already exists" B create -b ok dup
+[ "$(ls "$ROOT")" = dup ]
+ok $? "duplicate create left the first container alone"
+B delete dup
+nothing_left "duplicate id"
+
+new_bundle hookfail '.hooks = {"createRuntime":[{"path":"/bin/sh","args":["sh","-c","echo hook-said-no >&2; exit 3"]}]}'
+expect_error "createRuntime hook failure" \
+  "brig: create: createRuntime hook /bin/sh: exit status 3: hook-said-no" B create -b hookfail e10
+nothing_left "hook failure"
+
+new_bundle hooktimeout '.hooks = {"prestart":[{"path":"/bin/sleep","args":["sleep","10"],"timeout":1}]}'
+start=$(date +%s)
+expect_error "prestart hook timeout" "brig: create: prestart hook /bin/sleep: timed out after 1s" \
+  B create -b hooktimeout e11
+[ $(($(date +%s) - start)) -lt 5 ]
+ok $? "the hook was killed at its timeout"
+nothing_left "hook timeout"
+
+new_bundle sthook '.hooks = {"startContainer":[{"path":"/bin/false"}]}'
+B create -b sthook e12 </dev/null >/dev/null 2>&1
+expect_error "startContainer hook failure fails start" \
+  "brig: start: startContainer hook /bin/false: exit status 1" B start e12
+wait_stopped e12
+ok $? "the container is stopped after the failed start"
+B delete e12
+nothing_left "startContainer hook failure"
+
+new_bundle term '.process.terminal = true'
+expect_error "terminal without --console-socket" \
+  "brig: create: config.json: process.terminal: needs --console-socket" B create -b term e13
+expect_error "console socket that does not exist" \
+  "brig: create: console socket $TEST_TMP/nosock: No such file or directory" \
+  B create -b term --console-socket "$TEST_TMP/nosock" e14
+nothing_left "terminal errors"
+
+expect_error "unknown option" "brig: create: unknown option --nope" B create --nope x
+expect_error "missing id" "brig: create: missing container id" B create
+expect_error "run --detach is not a create option" "brig: create: unknown option --detach" B create --detach x
+
+[ "$(wc -l </proc/self/mountinfo)" = "$mounts_before" ]
+ok $? "no mount left on the host"
+done_testing

@@ -76,8 +76,13 @@ static const brig_command brig_commands[] = {
   { "state", "print the state of a container (JSON)", "state ID", NULL, brig_cmd_state },
   { "update", "change the resource limits of a container", "update [OPTIONS] ID", NULL, NULL },
   /* brig's own commands */
-  { "ebpf", "assemble, disassemble and run programs on brig's eBPF VM", "ebpf COMMAND FILE", NULL,
-    NULL },
+  { "ebpf", "assemble, disassemble and run programs on brig's eBPF VM",
+    "ebpf asm|disasm|run [OPTIONS] FILE",
+    "Commands (see brig-ebpf(1)):\n"
+    "  asm FILE                  assemble text (or a conformance .data file) to hex words\n"
+    "  disasm FILE               disassemble bytecode to text\n"
+    "  run FILE [--mem HEX]      verify and run a program, print r0\n",
+    brig_cmd_ebpf },
   { "firejail", "check (and later convert) Firejail profiles", "firejail COMMAND [OPTIONS] PROFILE",
     "Commands:\n"
     "  check [--user NAME] [--home DIR] [--condition NAME[=no]]... PROFILE\n"

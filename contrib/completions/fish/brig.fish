@@ -77,6 +77,13 @@ complete -c brig -n "__fish_seen_subcommand_from spec" -s b -l bundle -r -a '(__
 complete -c brig -n "__fish_seen_subcommand_from spec" -l rootless -d 'Spec for an unprivileged user'
 complete -c brig -n "__fish_seen_subcommand_from $brig_commands" -s h -l help -d 'Show help'
 
+# ebpf
+complete -c brig -n "__fish_seen_subcommand_from ebpf; and not __fish_seen_subcommand_from asm disasm run" -a asm -d 'Assemble text to hex words'
+complete -c brig -n "__fish_seen_subcommand_from ebpf; and not __fish_seen_subcommand_from asm disasm run" -a disasm -d 'Disassemble bytecode'
+complete -c brig -n "__fish_seen_subcommand_from ebpf; and not __fish_seen_subcommand_from asm disasm run" -a run -d 'Verify and run, print r0'
+complete -c brig -n "__fish_seen_subcommand_from asm disasm run" -F
+complete -c brig -n "__fish_seen_subcommand_from run; and __fish_seen_subcommand_from ebpf" -l mem -x -d 'Initial memory (hex bytes)'
+
 # firejail
 complete -c brig -n "__fish_seen_subcommand_from firejail; and not __fish_seen_subcommand_from check convert" -a check -d 'Parse a profile, print its directives'
 complete -c brig -n "__fish_seen_subcommand_from firejail; and not __fish_seen_subcommand_from check convert" -a convert -d 'Convert a profile to config.json'

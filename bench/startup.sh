@@ -39,8 +39,10 @@ ln -s busybox "$bundle/rootfs/bin/true"
 ln -s busybox "$bundle/rootfs/bin/sh"
 printf 'root:x:0:0:root:/root:/bin/sh\n' >"$bundle/rootfs/etc/passwd"
 "$brig" spec --bundle "$bundle"
-# The same spec for everyone: no terminal, /bin/true.
-sed -i 's/"terminal": true/"terminal": false/; s/"sh"$/"\/bin\/true"/' "$bundle/config.json"
+# The same spec for everyone: no terminal, /bin/true; ociVersion 1.0.2
+# because crun 1.8.1 rejects 1.2.0 ("unknown version specified").
+sed -i 's/"terminal": true/"terminal": false/; s/"sh"$/"\/bin\/true"/;
+        s/"ociVersion": "[^"]*"/"ociVersion": "1.0.2"/' "$bundle/config.json"
 grep -q '"/bin/true"' "$bundle/config.json" || { echo "bench: could not edit config.json" >&2; exit 1; }
 
 declare -A root=([brig]=$work/root-brig [runc]=$work/root-runc [crun]=$work/root-crun)

@@ -23,6 +23,9 @@
 #include "runtime/spawn.h"
 #include "runtime/status.h"
 #include "runtime/terminal.h"
+#include "seccomp/filter.h"
+#include "seccomp/listener.h"
+#include "seccomp/load.h"
 #include "util/cleanup.h"
 #include "util/file-util.h"
 #include "util/fs.h"
@@ -42,6 +45,7 @@ typedef struct create_ctx {
   int sock;
   pid_t pid;
   int pidfd;
+  brig_seccomp_filter *seccomp;
 } create_ctx;
 
 static int
@@ -201,6 +205,7 @@ child_main(create_ctx *c, int child_sock)
     .create_hooks = has_create_hooks(c->spec),
     .preserve_fds = c->o->preserve_fds,
     .listen_fds = listen_fds(),
+    .seccomp = c->seccomp,
   };
 
   /* The lock belongs to brig: the init must not keep the directory locked
@@ -226,6 +231,41 @@ run_create_hooks(create_ctx *c, brig_error **err)
                      c->pidfd, err) < 0)
     return -1;
   return 0;
+}
+
+/* Builds linux.seccomp before the clone, so that a bad filter, a flag the
+ * kernel lacks or a notifying rule the init would block on is a create
+ * error before any process exists.  The init inherits the built filter. */
+static int
+build_seccomp(create_ctx *c, brig_error **err)
+{
+  const oci_seccomp *sc = c->spec->linux ? c->spec->linux->seccomp : NULL;
+
+  if (!sc)
+    return 0;
+  if (brig_seccomp_build(sc, &c->seccomp, err) < 0)
+    return brig_error_wrap(err, "config.json");
+  if (c->seccomp->notify &&
+      brig_seccomp_check_notify_syscalls(sc, brig_init_syscalls_after_seccomp, err) < 0)
+    return brig_error_wrap(err, "config.json");
+  return brig_seccomp_check_kernel(c->seccomp, err);
+}
+
+/* The init loaded a filter with a notifying rule: send its listener fd and
+ * the state (status "creating") to listenerPath. */
+static int
+hand_over_seccomp_listener(create_ctx *c, int fd, brig_error **err)
+{
+  char *status = c->state->status;
+  int r;
+
+  if (fd < 0)
+    return brig_fail(err, EPROTO, "seccomp listener fd from the container init");
+  c->state->status = (char *)"creating";
+  r = brig_seccomp_send_listener(c->spec->linux->seccomp, c->state, fd, err);
+  c->state->status = status;
+  close(fd);
+  return r;
 }
 
 /* brig's side of the sync protocol (spawn.h), until READY. */
@@ -268,6 +308,10 @@ talk_to_init(create_ctx *c, brig_error **err)
       r = brig_console_send_master(c->console_fd, fd, err);
       close(fd);
       if (r < 0)
+        return -1;
+      break;
+    case BRIG_SYNC_SECCOMP:
+      if (hand_over_seccomp_listener(c, fd, err) < 0)
         return -1;
       break;
     case BRIG_SYNC_READY:
@@ -327,6 +371,7 @@ create_ctx_free(create_ctx *c)
     oci_state_free(c->state);
   free(c->bundle);
   free(c->rootfs);
+  brig_seccomp_filter_free(c->seccomp);
   brig_cdir_close(&c->cdir);
 }
 
@@ -344,7 +389,7 @@ create_locked(const brig_create_opts *o, create_ctx *c, brig_error **err)
   if (brig_cdir_create(o->root, o->id, &c->cdir, err) < 0)
     return -1;
   if (load_spec(c, err) < 0 || brig_ns_plan_build(c->spec, &c->ns, err) < 0 ||
-      validate_spec(c, err) < 0 || build_state(c, err) < 0)
+      validate_spec(c, err) < 0 || build_state(c, err) < 0 || build_seccomp(c, err) < 0)
     goto fail;
   if (o->console_socket) {
     c->console_fd = brig_console_socket_connect(o->console_socket, err);

@@ -30,6 +30,7 @@
 
 #include "linux/caps.h"
 #include "linux/devices.h"
+#include "linux/lsm.h"
 #include "linux/mounts.h"
 #include "linux/rlimits.h"
 #include "linux/rootfs.h"
@@ -38,6 +39,7 @@
 #include "runtime/init.h"
 #include "runtime/spawn.h"
 #include "runtime/terminal.h"
+#include "seccomp/load.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 
@@ -197,6 +199,8 @@ init_keyring(brig_init_ctx *ctx, brig_error **err)
    * keyring, so the container does not share the caller's keys. */
   if (ctx->no_new_keyring)
     return 0;
+  if (brig_lsm_apply_keyring_label(ctx->spec->process, err) < 0)
+    return -1;
   if (syscall(SYS_keyctl, 1 /* KEYCTL_JOIN_SESSION_KEYRING */, NULL) < 0 && errno != ENOSYS &&
       errno != EACCES && errno != EPERM && errno != EDQUOT)
     return brig_fail(err, errno, "create session keyring");
@@ -393,6 +397,100 @@ init_fds(brig_init_ctx *ctx, brig_error **err)
   return 0;
 }
 
+const char *const brig_init_syscalls_after_seccomp[] = {
+  /* the hand-off and the wait for start */
+  "sendmsg",
+  "close",
+  "openat",
+  "open",
+  "read",
+  "write",
+  "fcntl",
+  "poll",
+  "ppoll",
+  /* startContainer hooks */
+  "clone",
+  "clone3",
+  "fork",
+  "vfork",
+  "wait4",
+  "waitid",
+  "pipe2",
+  "dup2",
+  "dup3",
+  "kill",
+  "pidfd_open",
+  "pidfd_send_signal",
+  "rt_sigaction",
+  "rt_sigprocmask",
+  /* user, capabilities, fds, exec */
+  "prctl",
+  "setgroups",
+  "setresuid",
+  "setresgid",
+  "capget",
+  "capset",
+  "umask",
+  "close_range",
+  "execve",
+  "execveat",
+  "exit",
+  "exit_group",
+  "newfstatat",
+  "fstat",
+  "statx",
+  "access",
+  "faccessat",
+  "faccessat2",
+  "brk",
+  "mmap",
+  "munmap",
+  "mprotect",
+  "futex",
+  "getpid",
+  "gettid",
+  NULL,
+};
+
+/* A filter with a notifying rule is loaded before READY so that brig, still
+ * running `create`, can hand the listener fd to listenerPath; a failing
+ * hand-off is then a create error, as the runtime-spec wants. */
+static int
+init_seccomp_early(brig_init_ctx *ctx, brig_error **err)
+{
+  int notify_fd = -1, r;
+
+  if (!ctx->seccomp || !ctx->seccomp->notify)
+    return 0;
+  if (brig_seccomp_load(ctx->seccomp, &notify_fd, err) < 0)
+    return -1;
+  if (notify_fd < 0)
+    return 0;
+  r = brig_sync_send(ctx->sync_fd, BRIG_SYNC_SECCOMP, 0, NULL, notify_fd);
+  close(notify_fd);
+  if (r < 0)
+    return brig_fail(err, errno, "seccomp: send the listener fd to brig");
+  return 0;
+}
+
+/* Any other filter is loaded as late as the kernel allows (load.h): with
+ * noNewPrivileges after the privileges are dropped, right before execve;
+ * without it before setuid and the capability drop, while the init still
+ * has CAP_SYS_ADMIN.  after_privs says which of the two call sites this is. */
+static int
+init_seccomp_late(brig_init_ctx *ctx, bool after_privs, brig_error **err)
+{
+  int notify_fd = -1;
+
+  if (!ctx->seccomp || ctx->seccomp->notify || ctx->spec->process->no_new_privileges != after_privs)
+    return 0;
+  if (brig_seccomp_load(ctx->seccomp, &notify_fd, err) < 0)
+    return -1;
+  if (notify_fd >= 0)
+    close(notify_fd);
+  return 0;
+}
+
 __attribute__((noreturn)) static void
 fail_before_ready(brig_init_ctx *ctx, brig_error *err)
 {
@@ -421,7 +519,7 @@ brig_init_run(brig_init_ctx *ctx)
       init_oom_score_adj(ctx, &err) < 0 || brig_rlimits_apply(ctx->spec->process, &err) < 0 ||
       init_setup_rootfs(ctx, &err) < 0 || init_finish_rootfs(ctx, &err) < 0 ||
       init_hostname(ctx, &err) < 0 || init_keyring(ctx, &err) < 0 || init_console(ctx, &err) < 0 ||
-      init_prepare_exec(ctx, &x, &err) < 0)
+      init_prepare_exec(ctx, &x, &err) < 0 || init_seccomp_early(ctx, &err) < 0)
     fail_before_ready(ctx, err);
   if (brig_sync_send(ctx->sync_fd, BRIG_SYNC_READY, 0, NULL, -1) < 0)
     _exit(1);
@@ -430,8 +528,10 @@ brig_init_run(brig_init_ctx *ctx)
 
   if (init_wait_start(ctx, &err) < 0)
     _exit(1); /* start reports "container init exited before start" */
-  if (init_start_hooks(ctx, &err) < 0 || init_user(ctx, &x, &err) < 0 ||
-      init_caps_and_privs(ctx, &x, &err) < 0 || init_fds(ctx, &err) < 0)
+  if (init_start_hooks(ctx, &err) < 0 || brig_lsm_apply_exec_label(ctx->spec->process, &err) < 0 ||
+      init_seccomp_late(ctx, false, &err) < 0 || init_user(ctx, &x, &err) < 0 ||
+      init_caps_and_privs(ctx, &x, &err) < 0 || init_fds(ctx, &err) < 0 ||
+      init_seccomp_late(ctx, true, &err) < 0)
     fail_after_start(ctx, err);
   signal(SIGPIPE, SIG_DFL);
   execve(x.path, ctx->spec->process->args, x.env);

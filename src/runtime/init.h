@@ -8,6 +8,8 @@
 #include "libocispec/ocispec.h"
 #include "linux/namespaces.h"
 
+struct brig_seccomp_filter;
+
 typedef struct brig_init_ctx {
   const oci_spec *spec;
   oci_state *state;   /* for startContainer hooks; pid filled from GO */
@@ -21,7 +23,17 @@ typedef struct brig_init_ctx {
   bool create_hooks; /* ask brig to run prestart/createRuntime/createContainer */
   int preserve_fds;  /* fds 3 .. 3+preserve_fds-1 are passed on */
   int listen_fds;    /* > 0: set LISTEN_FDS / LISTEN_PID */
+  /* linux.seccomp, built by brig before the clone (NULL: none).  With a
+   * notifying rule it is loaded before READY and its listener fd goes to
+   * brig (SECCOMP); otherwise as late as the kernel allows (see load.h). */
+  const struct brig_seccomp_filter *seccomp;
 } brig_init_ctx;
+
+/* The syscalls the init makes after an early seccomp load (a filter with
+ * a notifying rule is loaded before READY, see brig_init_ctx.seccomp):
+ * create refuses SCMP_ACT_NOTIFY on them, since the init would wait for an
+ * agent that does not have the listener fd yet.  NULL-terminated. */
+extern const char *const brig_init_syscalls_after_seccomp[];
 
 /* Never returns: execs process.args or exits 1 after reporting the failed
  * step (to brig over sync_fd before READY, into exec.fifo after start). */

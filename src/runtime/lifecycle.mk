@@ -31,4 +31,5 @@ BRIG_LIFECYCLE_TESTS = \
 	tests/integration/lifecycle-hooks.sh \
 	tests/integration/lifecycle-terminal.sh \
 	tests/integration/lifecycle-concurrency.sh \
-	tests/integration/lifecycle-security.sh
+	tests/integration/lifecycle-security.sh \
+	tests/integration/lifecycle-seccomp.sh

@@ -17,6 +17,9 @@
  *   init -> brig  HOOKS     mounts are done, rootfs not yet entered: run the
  *                           prestart/createRuntime/createContainer hooks
  *   init -> brig  PTY       the pty master (fd), to pass to --console-socket
+ *   init -> brig  SECCOMP   the seccomp listener fd (fd), when a rule of
+ *                           linux.seccomp notifies: brig hands it to
+ *                           listenerPath (a host path) with the state
  *   init -> brig  READY     set up, about to block on exec.fifo
  *   init -> brig  ERROR     text = "<step>: <cause>", errnum; the init exits
  *
@@ -38,6 +41,7 @@ enum brig_sync_type {
   BRIG_SYNC_PTY,
   BRIG_SYNC_READY,
   BRIG_SYNC_ERROR,
+  BRIG_SYNC_SECCOMP,
 };
 
 typedef struct brig_sync_msg {

@@ -83,12 +83,15 @@ static const brig_command brig_commands[] = {
     "  disasm FILE               disassemble bytecode to text\n"
     "  run FILE [--mem HEX]      verify and run a program, print r0\n",
     brig_cmd_ebpf },
-  { "firejail", "check (and later convert) Firejail profiles", "firejail COMMAND [OPTIONS] PROFILE",
+  { "firejail", "check Firejail profiles and convert them to OCI specs",
+    "firejail COMMAND [OPTIONS] PROFILE",
     "Commands:\n"
     "  check [--user NAME] [--home DIR] [--condition NAME[=no]]... PROFILE\n"
     "                            parse a profile with its includes, print the resolved\n"
     "                            directives as FILE:LINE: directive\n"
-    "  convert PROFILE           turn a profile into config.json (not implemented yet)\n",
+    "  convert [--base FILE] [--user NAME] [--home DIR] [--root DIR]\n"
+    "          [--condition NAME[=no]]... PROFILE\n"
+    "                            print the profile as a config.json (see brig-firejail(1))\n",
     brig_cmd_firejail },
   { "privileges", "map Solaris-style privilege sets to a spec", "privileges COMMAND SET", NULL,
     NULL },

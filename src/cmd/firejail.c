@@ -1,10 +1,11 @@
 /* brig firejail: Firejail profiles.  `check` is the profile front-end of
  * src/policy/firejail (parse, includes, conditionals, macros); `convert`
- * comes with the OCI converter. */
+ * prints the profile as an OCI config.json (src/policy/firejail/to-oci*.c). */
 #include <string.h>
 
 #include "cmd/commands.h"
 #include "policy/firejail/firejail.h"
+#include "policy/firejail/to-oci.h"
 
 int
 brig_cmd_firejail(const brig_globals *g, int argc, char **argv, brig_error **err)
@@ -20,6 +21,7 @@ brig_cmd_firejail(const brig_globals *g, int argc, char **argv, brig_error **err
     /* The front-end prints its own one-line error and returns 1. */
     return brig_firejail_check_main(argc - 1, argv + 1);
   if (strcmp(argv[1], "convert") == 0)
-    return brig_fail(err, 0, "firejail convert: not implemented yet");
+    /* Prints its own one-line error and returns 1, like check. */
+    return brig_firejail_convert_main(argc - 1, argv + 1);
   return brig_fail(err, 0, "firejail: unknown command '%s' (check or convert)", argv[1]);
 }

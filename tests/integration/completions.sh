@@ -28,6 +28,8 @@ else
   ok $? "bash: run options"
   [ "$(complete_words brig list --format '')" = "json table " ]
   ok $? "bash: list --format values"
+  [ "$(complete_words brig firejail convert --ba)" = "--base " ]
+  ok $? "bash: firejail convert options"
   [ "$(complete_words brig ebpf dis)" = "disasm " ]
   ok $? "bash: ebpf subcommands"
   [ "$(complete_words brig kill x SIGK)" = "SIGKILL " ]

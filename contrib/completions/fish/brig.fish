@@ -87,9 +87,11 @@ complete -c brig -n "__fish_seen_subcommand_from run; and __fish_seen_subcommand
 # firejail
 complete -c brig -n "__fish_seen_subcommand_from firejail; and not __fish_seen_subcommand_from check convert" -a check -d 'Parse a profile, print its directives'
 complete -c brig -n "__fish_seen_subcommand_from firejail; and not __fish_seen_subcommand_from check convert" -a convert -d 'Convert a profile to config.json'
-complete -c brig -n "__fish_seen_subcommand_from check" -l user -x -a '(__fish_complete_users)' -d 'Target user'
-complete -c brig -n "__fish_seen_subcommand_from check" -l home -r -a '(__fish_complete_directories)' -d 'Target home'
-complete -c brig -n "__fish_seen_subcommand_from check" -l condition -x -a 'HAS_APPIMAGE HAS_NET HAS_NODBUS HAS_NOSOUND HAS_PRIVATE HAS_X11 BROWSER_DISABLE_U2F BROWSER_ALLOW_DRM ALLOW_TRAY' -d 'Set a conditional'
+complete -c brig -n "__fish_seen_subcommand_from convert" -l base -r -F -d 'Spec to tighten'
+complete -c brig -n "__fish_seen_subcommand_from convert" -l root -r -a '(__fish_complete_directories)' -d 'Tree globs expand on'
+complete -c brig -n "__fish_seen_subcommand_from check convert" -l user -x -a '(__fish_complete_users)' -d 'Target user'
+complete -c brig -n "__fish_seen_subcommand_from check convert" -l home -r -a '(__fish_complete_directories)' -d 'Target home'
+complete -c brig -n "__fish_seen_subcommand_from check convert" -l condition -x -a 'HAS_APPIMAGE HAS_NET HAS_NODBUS HAS_NOSOUND HAS_PRIVATE HAS_X11 BROWSER_DISABLE_U2F BROWSER_ALLOW_DRM ALLOW_TRAY' -d 'Set a conditional'
 complete -c brig -n "__fish_seen_subcommand_from check convert" -a '(path basename -E .profile /etc/firejail/*.profile)' -d 'Firejail profile'
 
 # help COMMAND

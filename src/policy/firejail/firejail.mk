@@ -12,8 +12,29 @@ src_policy_firejail_libbrigfirejail_a_SOURCES = \
 	src/policy/firejail/conditions.c \
 	src/policy/firejail/macros.c
 
-# The "check" subcommand, linked into the brig binary by the top-level file.
-BRIG_FIREJAIL_CLI_SOURCES = src/policy/firejail/firejail-check.c
+# The converter (profile + base spec -> spec).  It needs libocispec and
+# src/runtime/default-spec.c, so it is a library of its own for the tests,
+# and compiled into brig through BRIG_FIREJAIL_CLI_SOURCES (the top-level
+# brig_LDADD lists libocispec before the Firejail library).
+BRIG_FIREJAIL_OCI_SOURCES = \
+	src/policy/firejail/to-oci.h \
+	src/policy/firejail/to-oci-internal.h \
+	src/policy/firejail/to-oci.c \
+	src/policy/firejail/to-oci-util.c \
+	src/policy/firejail/to-oci-mounts.c \
+	src/policy/firejail/to-oci-seccomp.c \
+	src/policy/firejail/seccomp-lists.c \
+	src/policy/firejail/convert-base.h \
+	src/policy/firejail/convert-base.c
+noinst_LIBRARIES += src/policy/firejail/libbrigfirejailoci.a
+src_policy_firejail_libbrigfirejailoci_a_SOURCES = $(BRIG_FIREJAIL_OCI_SOURCES)
+src_policy_firejail_libbrigfirejailoci_a_CFLAGS = $(AM_CFLAGS) $(YAJL_CFLAGS)
+
+# The "check" and "convert" subcommands, linked into the brig binary by the
+# top-level file.
+BRIG_FIREJAIL_CLI_SOURCES = src/policy/firejail/firejail-check.c \
+	src/policy/firejail/convert-cli.c \
+	$(BRIG_FIREJAIL_OCI_SOURCES)
 
 BRIG_FIREJAIL_TEST_CPPFLAGS = \
 	-I$(top_srcdir)/src/policy/firejail \
@@ -63,7 +84,7 @@ tests_unit_test_firejail_macros_CPPFLAGS = $(AM_CPPFLAGS) $(BRIG_FIREJAIL_TEST_C
 tests_unit_test_firejail_macros_LDADD = $(BRIG_FIREJAIL_TEST_LDADD)
 
 tests_unit_test_firejail_check_SOURCES = tests/unit/test-firejail-check.c \
-	$(BRIG_FIREJAIL_CLI_SOURCES) tests/unit/tap.h
+	src/policy/firejail/firejail-check.c tests/unit/tap.h
 tests_unit_test_firejail_check_CPPFLAGS = $(AM_CPPFLAGS) $(BRIG_FIREJAIL_TEST_CPPFLAGS)
 tests_unit_test_firejail_check_LDADD = $(BRIG_FIREJAIL_TEST_LDADD)
 
@@ -72,7 +93,39 @@ tests_unit_test_firejail_corpus_SOURCES = tests/unit/test-firejail-corpus.c \
 tests_unit_test_firejail_corpus_CPPFLAGS = $(AM_CPPFLAGS) $(BRIG_FIREJAIL_TEST_CPPFLAGS)
 tests_unit_test_firejail_corpus_LDADD = $(BRIG_FIREJAIL_TEST_LDADD)
 
-EXTRA_DIST += tests/fuzz/fuzz-firejail.c
+BRIG_FIREJAIL_OCI_TEST_LDADD = src/policy/firejail/libbrigfirejailoci.a \
+	src/policy/firejail/libbrigfirejail.a src/libbrig.a libocispec/libocispec.a $(YAJL_LIBS)
+BRIG_FIREJAIL_OCI_TEST_CFLAGS = $(AM_CFLAGS) $(YAJL_CFLAGS)
+
+check_PROGRAMS += \
+	tests/unit/test-firejail-convert \
+	tests/unit/test-firejail-convert-golden \
+	tests/unit/test-firejail-convert-corpus
+TESTS += \
+	tests/unit/test-firejail-convert \
+	tests/unit/test-firejail-convert-golden \
+	tests/unit/test-firejail-convert-corpus
+
+tests_unit_test_firejail_convert_SOURCES = tests/unit/test-firejail-convert.c \
+	tests/unit/test-firejail-convert-fixture.h tests/unit/test-firejail-util.h tests/unit/tap.h
+tests_unit_test_firejail_convert_CPPFLAGS = $(AM_CPPFLAGS) $(BRIG_FIREJAIL_TEST_CPPFLAGS)
+tests_unit_test_firejail_convert_CFLAGS = $(BRIG_FIREJAIL_OCI_TEST_CFLAGS)
+tests_unit_test_firejail_convert_LDADD = $(BRIG_FIREJAIL_OCI_TEST_LDADD)
+
+tests_unit_test_firejail_convert_golden_SOURCES = tests/unit/test-firejail-convert-golden.c \
+	tests/unit/test-firejail-convert-fixture.h tests/unit/json-compare.h \
+	tests/unit/json-compare.c tests/unit/tap.h
+tests_unit_test_firejail_convert_golden_CPPFLAGS = $(AM_CPPFLAGS) $(BRIG_FIREJAIL_TEST_CPPFLAGS)
+tests_unit_test_firejail_convert_golden_CFLAGS = $(BRIG_FIREJAIL_OCI_TEST_CFLAGS)
+tests_unit_test_firejail_convert_golden_LDADD = $(BRIG_FIREJAIL_OCI_TEST_LDADD)
+
+tests_unit_test_firejail_convert_corpus_SOURCES = tests/unit/test-firejail-convert-corpus.c \
+	tests/unit/test-firejail-convert-fixture.h tests/unit/tap.h
+tests_unit_test_firejail_convert_corpus_CPPFLAGS = $(AM_CPPFLAGS) $(BRIG_FIREJAIL_TEST_CPPFLAGS)
+tests_unit_test_firejail_convert_corpus_CFLAGS = $(BRIG_FIREJAIL_OCI_TEST_CFLAGS)
+tests_unit_test_firejail_convert_corpus_LDADD = $(BRIG_FIREJAIL_OCI_TEST_LDADD)
+
+EXTRA_DIST += tests/fuzz/fuzz-firejail.c bench/firejail.sh
 
 # libFuzzer target (tests/fuzz/fuzz-firejail.c), for the top-level "make fuzz":
 #   clang -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined \

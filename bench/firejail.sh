@@ -1,0 +1,35 @@
+#!/bin/sh
+# Benchmark the Firejail -> OCI converter on the whole /etc/firejail corpus
+# (1,209 profiles on Debian's firejail 0.9.72).  Target: converting the
+# corpus (profile -> spec, front-end parsing excluded) in under one second.
+# Also times `brig firejail convert` end to end on a few profiles against
+# this machine's real file tree.
+#
+# Usage: bench/firejail.sh [BUILDDIR]     (default: the source tree)
+set -eu
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+build=${1:-$top}
+corpus="$build/tests/unit/test-firejail-convert-corpus"
+
+if [ ! -d /etc/firejail ]; then
+	echo "bench/firejail.sh: /etc/firejail not present (install firejail)" >&2
+	exit 1
+fi
+if [ ! -x "$corpus" ]; then
+	make -C "$build" tests/unit/test-firejail-convert-corpus >/dev/null
+fi
+
+for run in 1 2 3; do
+	line=$("$corpus" | grep '^# corpus conversion time:')
+	echo "run $run: ${line#\# }"
+done
+
+if [ -x "$build/brig" ]; then
+	for p in firefox curl libreoffice; do
+		start=$(date +%s%N)
+		"$build/brig" firejail convert --home /home/bench "$p" >/dev/null 2>&1
+		end=$(date +%s%N)
+		echo "brig firejail convert $p (real tree, end to end): $(((end - start) / 1000000)) ms"
+	done
+fi

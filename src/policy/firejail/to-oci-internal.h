@@ -1,0 +1,78 @@
+/* Shared between the to-oci*.c files: the conversion state and small
+ * helpers on libocispec arrays.  Allocation failures abort (xmalloc
+ * style): the conversion works on a copy of the spec and has no state
+ * worth unwinding. */
+#ifndef BRIG_POLICY_FIREJAIL_TO_OCI_INTERNAL_H
+#define BRIG_POLICY_FIREJAIL_TO_OCI_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "to-oci.h"
+
+/* A growable list of strings. */
+struct fj_strv {
+  char **v;
+  size_t n;
+};
+
+struct fj_conv {
+  oci_spec *spec;
+  const struct brig_fj_profile *prof;
+  const struct brig_fj_oci_options *opts;
+  struct brig_fj_warnings *warnings;
+  const char *root; /* opts->root_dir or "/" */
+  char runuser[64]; /* /run/user/UID */
+
+  /* flags gathered in the first pass */
+  bool has_kind[BRIG_FJ_KIND_COUNT];
+  struct fj_strv unsupported; /* "directive args (FILE:LINE)" */
+  struct fj_strv mkdirs, mkfiles;
+  struct fj_strv noblacklist, nowhitelist; /* patterns */
+};
+
+/* to-oci-util.c */
+void *fj_xcalloc(size_t n, size_t size);
+void *fj_xrealloc(void *p, size_t n, size_t size);
+char *fj_xstrdup(const char *s);
+char *fj_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void fj_strv_add(struct fj_strv *v, const char *s);
+void fj_strv_free(struct fj_strv *v);
+char *fj_strv_join(const struct fj_strv *v, const char *sep);
+bool fj_strv_contains(const struct fj_strv *v, const char *s);
+
+/* OCI arrays: append an element (zeroed) / a string. */
+void *fj_objv_push(void *arrp, size_t *len, bool *has, size_t elem);
+void fj_ocistrv_push(char ***v, size_t *len, bool *has, const char *s);
+void fj_ocistrv_remove(char **v, size_t *len, const char *s);
+void fj_ocistrv_remove_at(char **v, size_t *len, size_t i);
+bool fj_ocistrv_contains(char *const *v, size_t len, const char *s);
+void fj_ocistrv_clear(char ***v, size_t *len, bool *has);
+
+/* Sub-objects, created when missing. */
+oci_process *fj_process(struct fj_conv *c);
+oci_linux *fj_linux(struct fj_conv *c);
+oci_resources *fj_resources(struct fj_conv *c);
+
+void fj_annotate(struct fj_conv *c, const char *key, const char *value);
+void fj_warn(struct fj_conv *c, const struct brig_fj_directive *d, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void fj_unsupported(struct fj_conv *c, const struct brig_fj_directive *d, const char *why);
+
+/* Namespaces. */
+oci_namespace *fj_ns_find(struct fj_conv *c, const char *type);
+oci_namespace *fj_ns_ensure(struct fj_conv *c, const char *type);
+
+/* Root-relative host path for a sandbox path (root "/" -> the path). */
+char *fj_host_path(const struct fj_conv *c, const char *path);
+/* Globs pattern through opts->glob; returns the number of matches. */
+size_t fj_glob(struct fj_conv *c, const char *pattern, struct brig_fj_match **m);
+bool fj_has_glob(const char *s);
+
+/* to-oci-mounts.c: every filesystem directive, in Firejail's order. */
+void fj_mounts(struct fj_conv *c);
+
+/* to-oci-seccomp.c */
+int fj_seccomp(struct fj_conv *c, char **err);
+
+#endif

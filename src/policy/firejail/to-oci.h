@@ -1,0 +1,122 @@
+/* Firejail profile -> OCI runtime spec.
+ *
+ * Pure code: a resolved profile (firejail.h), a base spec and options in,
+ * a new spec out.  The one side input is the file tree the sandbox sees
+ * (Firejail's blacklist/whitelist entries are globs on it); it is read
+ * through opts->glob, rooted at opts->root_dir, so tests run against a
+ * fixture tree.  Nothing is printed; warnings come back as strings.
+ *
+ * The conversion only ever tightens the base: it adds mounts, namespaces,
+ * seccomp rules and limits, and narrows capability sets, but never removes
+ * a namespace or a mount of the base.  `brig firejail convert` therefore
+ * starts from a Firejail-like base (host root, host network; see
+ * convert-cli.c and docs/brig-firejail.1.md).
+ *
+ * Annotations written (all newline-separated lists):
+ *   run.brig.firejail.profile      the profile file converted
+ *   run.brig.firejail.unsupported  "directive args (FILE:LINE)" per line
+ *   run.brig.firejail.remount      "ro|rw|noexec PATH" per line, in order: remounts
+ *                                  in place that brig applies after the mounts
+ *   run.brig.firejail.mkdir        directories brig creates before mounting
+ *   run.brig.firejail.mkfile       files brig creates before mounting
+ *   run.brig.firejail.private-lib  private-lib: libraries brig copies at create
+ *   run.brig.firejail.dns          dns: nameservers of the generated resolv.conf
+ *   run.brig.firejail.machine-id   "random": brig binds a random /etc/machine-id
+ */
+#ifndef BRIG_POLICY_FIREJAIL_TO_OCI_H
+#define BRIG_POLICY_FIREJAIL_TO_OCI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "libocispec/ocispec.h"
+#include "firejail.h"
+
+#define BRIG_FJ_ANN_PREFIX "run.brig.firejail."
+#define BRIG_FJ_ANN_PROFILE BRIG_FJ_ANN_PREFIX "profile"
+#define BRIG_FJ_ANN_UNSUPPORTED BRIG_FJ_ANN_PREFIX "unsupported"
+#define BRIG_FJ_ANN_REMOUNT BRIG_FJ_ANN_PREFIX "remount"
+#define BRIG_FJ_ANN_MKDIR BRIG_FJ_ANN_PREFIX "mkdir"
+#define BRIG_FJ_ANN_MKFILE BRIG_FJ_ANN_PREFIX "mkfile"
+#define BRIG_FJ_ANN_PRIVATE_LIB BRIG_FJ_ANN_PREFIX "private-lib"
+#define BRIG_FJ_ANN_DNS BRIG_FJ_ANN_PREFIX "dns"
+#define BRIG_FJ_ANN_MACHINE_ID BRIG_FJ_ANN_PREFIX "machine-id"
+
+/* One file found by a glob: the path as the sandbox sees it (no root
+ * prefix), the type of what it resolves to (mounts follow symlinks;
+ * OTHER for sockets, devices and dangling links) and whether it is a
+ * symlink itself. */
+enum brig_fj_ftype { BRIG_FJ_FT_OTHER, BRIG_FJ_FT_FILE, BRIG_FJ_FT_DIR };
+
+struct brig_fj_match {
+  char *path;
+  enum brig_fj_ftype type;
+  bool symlink;
+};
+
+/* Expands the absolute PATTERN (glob(3) syntax; a plain path matches
+ * itself when it exists) against the tree at ROOT.  Returns 0 with a
+ * malloc'd array of malloc'd matches (possibly empty, sorted), or a
+ * positive errno value.  A plain path resolves inside ROOT only as far as
+ * the kernel's lookup does: the default implementation is for trees the
+ * caller trusts (the host, a fixture). */
+typedef int (*brig_fj_glob_fn)(void *opaque, const char *root, const char *pattern,
+                               struct brig_fj_match **matches, size_t *n);
+
+struct brig_fj_oci_options {
+  const char *root_dir; /* tree the sandbox sees; NULL = "/" */
+  brig_fj_glob_fn glob; /* NULL = brig_fj_glob_default */
+  void *glob_opaque;
+  const char *home; /* target user's home, absolute (required) */
+  uid_t uid;        /* target user, for ${RUNUSER}, tmpfs owners, noroot */
+  gid_t gid;
+  const char *profile; /* value of run.brig.firejail.profile; NULL = none */
+};
+
+void brig_fj_oci_options_init(struct brig_fj_oci_options *opts);
+
+/* Warnings: "FILE:LINE: directive: why" lines, malloc'd. */
+struct brig_fj_warnings {
+  char **items;
+  size_t n;
+};
+
+void brig_fj_warnings_free(struct brig_fj_warnings *w);
+
+/* Applies PROFILE to SPEC in place.  Returns 0, or -1 with *err set to a
+ * malloc'd one-line message (the spec may then be partly changed: work on
+ * a copy).  Warnings are appended to *warnings when it is not NULL. */
+int brig_fj_to_oci(oci_spec *spec, const struct brig_fj_profile *profile,
+                   const struct brig_fj_oci_options *opts, struct brig_fj_warnings *warnings,
+                   char **err);
+
+/* The create path's entry point: finds PROFILE (a name or a path, as
+ * "firejail --profile=" does) through ctx, parses it and applies it to
+ * SPEC in place.  On failure SPEC is left untouched.  Returns 0, or -1
+ * with *err = "firejail: ..." (malloc'd). */
+int brig_firejail_apply(oci_spec *spec, const char *profile, const struct brig_fj_context *ctx,
+                        const struct brig_fj_oci_options *opts, struct brig_fj_warnings *warnings,
+                        char **err);
+
+/* The default glob: glob(3) on ROOT/PATTERN, lstat for the type. */
+int brig_fj_glob_default(void *opaque, const char *root, const char *pattern,
+                         struct brig_fj_match **matches, size_t *n);
+
+void brig_fj_matches_free(struct brig_fj_match *m, size_t n);
+
+/* Seccomp tables (seccomp-lists.c), exposed for the tests and the docs. */
+
+/* The definition of a Firejail syscall group ("@default") on x86_64:
+ * comma-separated names and nested @groups.  NULL when unknown. */
+const char *brig_fj_syscall_group(const char *name);
+/* errno name ("EPERM") -> number; -1 when unknown. */
+int brig_fj_errno_lookup(const char *name);
+/* Address family name as in "protocol" (unix, inet, ...) -> AF_*; -1 when unknown. */
+int brig_fj_protocol_lookup(const char *name);
+
+/* CLI entry: convert [--base FILE] [--user NAME] [--home DIR]
+ * [--root DIR] [--condition NAME...] PROFILE */
+int brig_firejail_convert_main(int argc, char **argv);
+
+#endif

@@ -7,6 +7,8 @@
 #include "config.h"
 #include "runtime/features.h"
 #include "version-commit.h"
+#include "linux/lsm.h"
+#include "seccomp/load.h"
 
 #include <sys/capability.h>
 
@@ -15,8 +17,8 @@
 #endif
 
 /* The lists below are what the runtime honours today; each change that
- * makes the runtime do more adds its part.  Cgroups, seccomp and the LSMs
- * are not applied yet, so they are reported as not enabled. */
+ * makes the runtime do more adds its part.  Cgroups are not managed yet,
+ * so they are reported as not enabled. */
 static const char *const supported_hooks[] = {
   "prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop", NULL,
 };
@@ -85,6 +87,76 @@ capabilities_set(oci_features_linux *l)
   return 0;
 }
 
+#ifdef HAVE_SECCOMP
+static const char *const seccomp_actions[] = {
+  "SCMP_ACT_ALLOW",       "SCMP_ACT_ERRNO",
+  "SCMP_ACT_KILL",        "SCMP_ACT_KILL_PROCESS",
+  "SCMP_ACT_KILL_THREAD", "SCMP_ACT_LOG",
+  "SCMP_ACT_NOTIFY",      "SCMP_ACT_TRACE",
+  "SCMP_ACT_TRAP",        NULL,
+};
+
+static const char *const seccomp_operators[] = {
+  "SCMP_CMP_EQ", "SCMP_CMP_GE",        "SCMP_CMP_GT", "SCMP_CMP_LE",
+  "SCMP_CMP_LT", "SCMP_CMP_MASKED_EQ", "SCMP_CMP_NE", NULL,
+};
+
+static const char *const seccomp_flags[] = {
+  "SECCOMP_FILTER_FLAG_LOG",
+  "SECCOMP_FILTER_FLAG_SPEC_ALLOW",
+  "SECCOMP_FILTER_FLAG_TSYNC",
+  "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV",
+  NULL,
+};
+
+/* The OCI names whose libseccomp name ("x86_64" for SCMP_ARCH_X86_64) this
+ * libseccomp resolves; filter.c accepts exactly these. */
+static const char *const seccomp_arch_names[] = {
+  "SCMP_ARCH_X86",     "SCMP_ARCH_X86_64",   "SCMP_ARCH_X32",         "SCMP_ARCH_ARM",
+  "SCMP_ARCH_AARCH64", "SCMP_ARCH_MIPS",     "SCMP_ARCH_MIPS64",      "SCMP_ARCH_MIPS64N32",
+  "SCMP_ARCH_MIPSEL",  "SCMP_ARCH_MIPSEL64", "SCMP_ARCH_MIPSEL64N32", "SCMP_ARCH_PPC",
+  "SCMP_ARCH_PPC64",   "SCMP_ARCH_PPC64LE",  "SCMP_ARCH_S390",        "SCMP_ARCH_S390X",
+  "SCMP_ARCH_PARISC",  "SCMP_ARCH_PARISC64", "SCMP_ARCH_RISCV64",     "SCMP_ARCH_LOONGARCH64",
+  "SCMP_ARCH_M68K",    "SCMP_ARCH_SH",       "SCMP_ARCH_SHEB",        NULL,
+};
+
+static int
+seccomp_features(oci_features_seccomp *sc)
+{
+  const char *archs[sizeof(seccomp_arch_names) / sizeof(seccomp_arch_names[0])];
+  const char *supported[sizeof(seccomp_flags) / sizeof(seccomp_flags[0])];
+  size_t i, n = 0, m = 0;
+
+  for (i = 0; seccomp_arch_names[i]; i++) {
+    char name[32];
+    size_t j;
+
+    snprintf(name, sizeof(name), "%s", seccomp_arch_names[i] + strlen("SCMP_ARCH_"));
+    for (j = 0; name[j]; j++)
+      name[j] = (char)tolower((unsigned char)name[j]);
+    if (seccomp_arch_resolve_name(name) != 0)
+      archs[n++] = seccomp_arch_names[i];
+  }
+  archs[n] = NULL;
+  for (i = 0; seccomp_flags[i]; i++)
+    if (brig_seccomp_flag_supported(seccomp_flags[i]))
+      supported[m++] = seccomp_flags[i];
+  supported[m] = NULL;
+  sc->enabled = true;
+  sc->has_enabled = true;
+  return strv_set(&sc->actions, &sc->actions_len, &sc->has_actions, seccomp_actions) < 0 ||
+                 strv_set(&sc->operators, &sc->operators_len, &sc->has_operators,
+                          seccomp_operators) < 0 ||
+                 strv_set(&sc->archs, &sc->archs_len, &sc->has_archs, archs) < 0 ||
+                 strv_set(&sc->known_flags, &sc->known_flags_len, &sc->has_known_flags,
+                          seccomp_flags) < 0 ||
+                 strv_set(&sc->supported_flags, &sc->supported_flags_len, &sc->has_supported_flags,
+                          supported) < 0
+             ? -1
+             : 0;
+}
+#endif
+
 static oci_features_enabled *
 enabled(bool on)
 {
@@ -121,14 +193,20 @@ brig_features(brig_error **err)
     goto oom;
   l->cgroup = calloc(1, sizeof(*l->cgroup));
   l->seccomp = calloc(1, sizeof(*l->seccomp));
-  l->apparmor = enabled(false);
-  l->selinux = enabled(false);
+  /* Labels are applied when built in (with a warning on a host whose
+   * kernel has the LSM off), as runc does. */
+  l->apparmor = enabled(brig_lsm_apparmor_built());
+  l->selinux = enabled(brig_lsm_selinux_built());
   l->mount_extensions = calloc(1, sizeof(*l->mount_extensions));
   if (!l->cgroup || !l->seccomp || !l->apparmor || !l->selinux || !l->mount_extensions)
     goto oom;
   l->cgroup->has_v1 = l->cgroup->has_v2 = l->cgroup->has_systemd = true;
   l->cgroup->has_systemd_user = l->cgroup->has_rdma = true;
   l->seccomp->has_enabled = true;
+#ifdef HAVE_SECCOMP
+  if (seccomp_features(l->seccomp) < 0)
+    goto oom;
+#endif
   l->mount_extensions->idmap = enabled(false);
   if (!l->mount_extensions->idmap)
     goto oom;

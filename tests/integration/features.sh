@@ -19,11 +19,21 @@ else
   skip "libseccomp version annotation" "built without seccomp"
 fi
 # Truthful: nothing that the runtime does not do yet is claimed.
-jq -e '.linux.seccomp.enabled == false and .linux.apparmor.enabled == false
-       and .linux.selinux.enabled == false and .linux.cgroup.v1 == false
-       and .linux.cgroup.v2 == false and .linux.mountExtensions.idmap.enabled == false' \
+jq -e '.linux.cgroup.v1 == false and .linux.cgroup.v2 == false and .linux.cgroup.systemd == false
+       and .linux.mountExtensions.idmap.enabled == false' \
   "$TEST_TMP/f.json" >/dev/null
-ok $? "no unimplemented feature is claimed"
+ok $? "no unimplemented feature is claimed (cgroups, idmap mounts)"
+if "$BRIG" --version | tail -n 1 | grep -q SECCOMP; then
+  jq -e '.linux.seccomp.enabled == true and (.linux.seccomp.actions | length) == 9
+         and (.linux.seccomp.operators | length) == 7
+         and (.linux.seccomp.archs | index("SCMP_ARCH_X86_64")) != null
+         and (.linux.seccomp.supportedFlags - .linux.seccomp.knownFlags) == []' \
+    "$TEST_TMP/f.json" >/dev/null
+  ok $? "seccomp: enabled, 9 actions, 7 operators, archs, flags"
+else
+  jq -e '.linux.seccomp.enabled == false' "$TEST_TMP/f.json" >/dev/null
+  ok $? "seccomp not enabled in a build without it"
+fi
 jq -e '.hooks == ["prestart","createRuntime","createContainer","startContainer","poststart","poststop"]
        and (.linux.namespaces | sort) == ["cgroup","ipc","mount","network","pid","time","user","uts"]
        and (.linux.capabilities | index("CAP_SYS_ADMIN")) != null

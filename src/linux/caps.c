@@ -5,37 +5,69 @@
 #include <sys/prctl.h>
 
 #include "linux/caps.h"
+#include "util/log.h"
 
-static int
-parse_set(char **names, size_t n, const char *field, uint64_t *out, brig_error **err)
+/* runtime-spec config.md (process.capabilities): "Any value which cannot
+ * be mapped to a relevant kernel interface, or cannot be granted otherwise
+ * MUST be logged as a warning by the runtime. Runtimes SHOULD NOT fail if
+ * the container configuration requests capabilities that cannot be
+ * granted".  Unknown names are skipped. */
+static void
+parse_set(char **names, size_t n, const char *field, uint64_t *out, bool warn)
 {
+  cap_value_t max = (cap_value_t)cap_max_bits();
   size_t i;
 
   *out = 0;
   for (i = 0; i < n; i++) {
     cap_value_t v;
 
-    if (cap_from_name(names[i], &v) < 0 || v < 0 || v >= 64)
-      return brig_fail(err, 0, "config.json: process.capabilities.%s: unknown capability %s", field,
-                       names[i]);
+    if (cap_from_name(names[i], &v) < 0 || v < 0 || v >= 64 || v >= max) {
+      if (warn)
+        brig_warn("config.json: process.capabilities.%s: unknown capability %s, ignored", field,
+                  names[i]);
+      continue;
+    }
     *out |= UINT64_C(1) << v;
   }
-  return 0;
 }
 
 int
-brig_caps_parse(const oci_capabilities *c, brig_caps *out, brig_error **err)
+brig_caps_parse(const oci_capabilities *c, brig_caps *out, bool warn, brig_error **err)
 {
+  uint64_t lost;
+  cap_value_t v;
+
+  (void)err;
   memset(out, 0, sizeof(*out));
   if (!c)
     return 0;
   out->present = true;
-  if (parse_set(c->effective, c->effective_len, "effective", &out->effective, err) < 0 ||
-      parse_set(c->permitted, c->permitted_len, "permitted", &out->permitted, err) < 0 ||
-      parse_set(c->inheritable, c->inheritable_len, "inheritable", &out->inheritable, err) < 0 ||
-      parse_set(c->bounding, c->bounding_len, "bounding", &out->bounding, err) < 0 ||
-      parse_set(c->ambient, c->ambient_len, "ambient", &out->ambient, err) < 0)
-    return -1;
+  parse_set(c->effective, c->effective_len, "effective", &out->effective, warn);
+  parse_set(c->permitted, c->permitted_len, "permitted", &out->permitted, warn);
+  parse_set(c->inheritable, c->inheritable_len, "inheritable", &out->inheritable, warn);
+  parse_set(c->bounding, c->bounding_len, "bounding", &out->bounding, warn);
+  parse_set(c->ambient, c->ambient_len, "ambient", &out->ambient, warn);
+  /* The kernel raises an ambient capability only if it is permitted and
+   * inheritable.  Not permitted: a warning.  Not inheritable: only a debug
+   * message, since the default spec (runc's too) lists ambient
+   * capabilities without an inheritable set, and they have always been
+   * skipped silently there. */
+  lost = out->ambient & ~(out->permitted & out->inheritable);
+  for (v = 0; warn && v < 64; v++) {
+    char *name;
+
+    if (!(lost & (UINT64_C(1) << v)))
+      continue;
+    name = cap_to_name(v);
+    if (!(out->permitted & (UINT64_C(1) << v)))
+      brig_warn("config.json: process.capabilities.ambient: %s is not permitted, not raised",
+                name ? name : "?");
+    else
+      brig_debug("config.json: process.capabilities.ambient: %s is not inheritable, not raised",
+                 name ? name : "?");
+    cap_free(name);
+  }
   return 0;
 }
 
@@ -95,7 +127,9 @@ brig_caps_apply(const brig_caps *caps, brig_error **err)
 
     if (!(caps->ambient & bit) || !(caps->permitted & bit) || !(caps->inheritable & bit))
       continue;
-    if (cap_set_ambient(v, CAP_SET) < 0)
+    /* Cannot be granted (the bounding set, securebits): not an error, see
+     * parse_set(); brig warned at create where it could tell. */
+    if (cap_set_ambient(v, CAP_SET) < 0 && errno != EPERM && errno != EINVAL)
       return brig_fail(err, errno, "raise ambient capability %s", cap_to_name(v));
   }
   return 0;

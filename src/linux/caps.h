@@ -1,5 +1,5 @@
-/* process.capabilities: the five sets, parsed at create time (so a bad
- * name fails create) and applied just before exec. */
+/* process.capabilities: the five sets, parsed at create time (an unknown
+ * name is a warning) and applied just before exec. */
 #ifndef BRIG_LINUX_CAPS_H
 #define BRIG_LINUX_CAPS_H
 
@@ -14,7 +14,9 @@ typedef struct brig_caps {
   uint64_t effective, permitted, inheritable, bounding, ambient;
 } brig_caps;
 
-int brig_caps_parse(const oci_capabilities *c, brig_caps *out, brig_error **err);
+/* Unknown names are skipped, with a warning if warn (brig, before the
+ * clone; the init parses again silently). */
+int brig_caps_parse(const oci_capabilities *c, brig_caps *out, bool warn, brig_error **err);
 
 /* Drops what is not in the bounding set; needs CAP_SETPCAP, so before
  * the uid changes. */

@@ -47,15 +47,31 @@ make_node(int rootfd, const char *path, mode_t type, unsigned major, unsigned mi
   if (dirfd < 0)
     return brig_fail(err, errno, "device %s", path);
   if (mknodat(dirfd, name, type | mode, makedev(major, minor)) < 0) {
-    _cleanup_close_ int dst = -1;
+    _cleanup_close_ int dst = -1, host = -1;
+    struct stat st;
 
-    if (errno == EEXIST)
-      return 0;
+    /* runtime-spec config-linux.md: "If a file already exists at path
+     * that does not match the requested device, the runtime MUST generate
+     * an error."  Not followed: a symlink never matches. */
+    if (errno == EEXIST) {
+      if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && (st.st_mode & S_IFMT) == type &&
+          (type == S_IFIFO || st.st_rdev == makedev(major, minor)))
+        return 0;
+      return brig_fail(err, 0, "device %s: a different file already exists there", path);
+    }
     if (errno != EPERM || type == S_IFIFO)
       return brig_fail(err, errno, "mknod %s", path);
-    /* No CAP_MKNOD here (user namespace): bind the host's node. */
-    dst = brig_open_in_root(rootfd, path, BRIG_CREATE_FILE);
-    if (dst < 0 || brig_bind_onto(-1, path, dst, false, 0) < 0)
+    /* No CAP_MKNOD here (user namespace): bind the host's node, checked
+     * to be the device asked for, onto an empty file we created. */
+    host = open(path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+    if (host < 0 || fstat(host, &st) < 0)
+      return brig_fail(err, errno, "bind device %s", path);
+    if ((st.st_mode & S_IFMT) != type || st.st_rdev != makedev(major, minor))
+      return brig_fail(err, 0, "bind device %s: the host's %s is not that device", path, path);
+    if (mknodat(dirfd, name, S_IFREG | 0600, 0) < 0)
+      return brig_fail(err, errno, "bind device %s", path);
+    dst = openat(dirfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+    if (dst < 0 || brig_bind_onto(host, "", dst, false, 0) < 0)
       return brig_fail(err, errno, "bind device %s", path);
     return 0;
   }

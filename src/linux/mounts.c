@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -19,7 +20,9 @@ typedef struct mount_flags {
   bool bind, rec;
   unsigned long propagation;
   bool rprop;
-  bool sb_ro; /* "ro" also for the superblock of a new filesystem */
+  bool sb_ro;              /* "ro" also for the superblock of a new filesystem */
+  const char *sb_flags[8]; /* sync, dirsync, lazytime, nolazytime (new filesystems) */
+  size_t n_sb_flags;
   const char **data;
   size_t n_data;
 } mount_flags;
@@ -54,10 +57,55 @@ static const struct {
   { "unbindable", MS_UNBINDABLE, false }, { "runbindable", MS_UNBINDABLE, true },
 };
 
-/* Options that need nothing from brig (or that runc accepts and ignores). */
+/* Options that need nothing from brig (or that runc accepts and ignores).
+ * "remount": every mount here is made with its final attributes (a bind
+ * gets them with mount_setattr before it is attached), so there is nothing
+ * to remount.  "silent"/"loud" only change how much the kernel logs while
+ * mounting.  "iversion"/"noiversion": the kernel decides i_version per
+ * filesystem and ignores the flag of mount(2). */
 static const char *const ignored_options[] = {
-  "defaults", "async", "tmpcopyup", "nomand", "auto", "noauto", "_netdev", NULL,
+  "defaults", "async",  "tmpcopyup", "nomand",   "auto",       "noauto", "_netdev",
+  "remount",  "silent", "loud",      "iversion", "noiversion", NULL,
 };
+
+/* Superblock flags: set with fsconfig() on a new filesystem (the VFS parses
+ * them for every type); a bind shares the source's superblock, and changing
+ * them would change the source too, so they are ignored for binds. */
+static const char *const sb_flag_options[] = {
+  "sync", "dirsync", "lazytime", "nolazytime", NULL,
+};
+
+/* The atime options, recursive with an "r" prefix.  norelatime and
+ * nostrictatime as in mount(8): no relatime means strict atime updates, no
+ * strictatime the kernel's default, relatime. */
+static const struct {
+  const char *name;
+  unsigned attr; /* the MOUNT_ATTR__ATIME value */
+} atime_options[] = {
+  { "atime", MOUNT_ATTR_RELATIME },          { "noatime", MOUNT_ATTR_NOATIME },
+  { "relatime", MOUNT_ATTR_RELATIME },       { "norelatime", MOUNT_ATTR_STRICTATIME },
+  { "strictatime", MOUNT_ATTR_STRICTATIME }, { "nostrictatime", MOUNT_ATTR_RELATIME },
+};
+
+static bool
+parse_atime(const char *o, mount_flags *f)
+{
+  size_t j;
+
+  for (j = 0; j < sizeof(atime_options) / sizeof(atime_options[0]); j++) {
+    bool rec = o[0] == 'r' && strcmp(o + 1, atime_options[j].name) == 0;
+    unsigned *set, *clr;
+
+    if (strcmp(o, atime_options[j].name) && !rec)
+      continue;
+    set = rec ? &f->rset : &f->set;
+    clr = rec ? &f->rclr : &f->clr;
+    *clr |= MOUNT_ATTR__ATIME;
+    *set = (*set & ~MOUNT_ATTR__ATIME) | atime_options[j].attr;
+    return true;
+  }
+  return false;
+}
 
 static int
 parse_flags(const oci_mount *m, mount_flags *f, brig_error **err)
@@ -98,14 +146,13 @@ parse_flags(const oci_mount *m, mount_flags *f, brig_error **err)
         f->sb_ro = !attr_options[j].clear;
       done = true;
     }
-    if (!done && (strcmp(o, "noatime") == 0 || strcmp(o, "relatime") == 0 ||
-                  strcmp(o, "strictatime") == 0 || strcmp(o, "atime") == 0)) {
-      f->clr |= MOUNT_ATTR__ATIME;
-      f->set &= ~MOUNT_ATTR__ATIME;
-      if (o[0] == 'n')
-        f->set |= MOUNT_ATTR_NOATIME;
-      else if (o[0] == 's')
-        f->set |= MOUNT_ATTR_STRICTATIME;
+    if (!done)
+      done = parse_atime(o, f);
+    for (j = 0; !done && sb_flag_options[j]; j++) {
+      if (strcmp(o, sb_flag_options[j]))
+        continue;
+      if (!f->bind && f->n_sb_flags < sizeof(f->sb_flags) / sizeof(f->sb_flags[0]))
+        f->sb_flags[f->n_sb_flags++] = o;
       done = true;
     }
     for (j = 0; !done && j < sizeof(propagation_options) / sizeof(propagation_options[0]); j++) {
@@ -196,11 +243,20 @@ mount_new_fs(const oci_mount *m, const mount_flags *f, const char *type, int dst
     if (r < 0)
       return brig_fail(err, errno, "mount %s on %s: option %s", type, m->destination, f->data[i]);
   }
+  for (i = 0; i < f->n_sb_flags; i++)
+    if (syscall(SYS_fsconfig, fs, FSCONFIG_SET_FLAG, f->sb_flags[i], NULL, 0) < 0)
+      return brig_fail(err, errno, "mount %s on %s: option %s", type, m->destination,
+                       f->sb_flags[i]);
   if (f->sb_ro && syscall(SYS_fsconfig, fs, FSCONFIG_SET_FLAG, "ro", NULL, 0) < 0)
     return brig_fail(err, errno, "mount %s on %s: option ro", type, m->destination);
   if (syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
     return brig_fail(err, errno, "mount %s on %s", type, m->destination);
-  mnt = (int)syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC, f->set);
+  /* A new filesystem has no submounts: the recursive variants apply to
+   * its one mount. */
+  mnt = (int)syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC,
+                     (f->rclr & MOUNT_ATTR__ATIME) && !(f->clr & MOUNT_ATTR__ATIME)
+                         ? f->set | f->rset
+                         : f->set | (f->rset & ~MOUNT_ATTR__ATIME));
   if (mnt < 0)
     return brig_fail(err, errno, "mount %s on %s", type, m->destination);
   if (attach(mnt, dst) < 0)
@@ -313,13 +369,79 @@ brig_mounts_apply(const oci_spec *spec, int rootfd, const char *bundle, brig_err
 }
 
 int
-brig_mounts_mask(const oci_linux *l, brig_error **err)
+brig_trusted_devnull(brig_error **err)
+{
+  struct stat st;
+  int fd;
+
+  /* The host's node (this mount namespace still sees the host's /dev),
+   * opened before pivot_root: a rootfs or a /dev bind cannot swap in a
+   * symlink (CVE-2025-31133). */
+  fd = open("/dev/null", O_PATH | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0)
+    return brig_fail(err, errno, "open /dev/null");
+  if (fstat(fd, &st) < 0 || !S_ISCHR(st.st_mode) || st.st_rdev != makedev(1, 3)) {
+    close(fd);
+    return brig_fail(err, 0, "/dev/null is not the null device");
+  }
+  return fd;
+}
+
+int
+brig_mounts_mask_prepare(const oci_linux *l, brig_mask_prep *p, brig_error **err)
+{
+  _cleanup_close_ int devnull = -1;
+  size_t i;
+
+  p->null_mnt = NULL;
+  p->n = 0;
+  if (!l || l->masked_paths_len == 0)
+    return 0;
+  devnull = brig_trusted_devnull(err);
+  if (devnull < 0)
+    return brig_error_wrap(err, "maskedPaths");
+  p->null_mnt = calloc(l->masked_paths_len, sizeof(int));
+  if (!p->null_mnt)
+    return brig_fail(err, ENOMEM, "maskedPaths");
+  /* One detached copy per path: the old root (and with it the mount of
+   * devnull) is gone after pivot_root, a detached tree is attached once. */
+  for (i = 0; i < l->masked_paths_len; i++) {
+    int fd = (int)syscall(SYS_open_tree, devnull, "",
+                          AT_EMPTY_PATH | OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+
+    if (fd < 0) {
+      brig_fail(err, errno, "maskedPaths: clone /dev/null");
+      brig_mask_prep_close(p);
+      return -1;
+    }
+    p->null_mnt[p->n++] = fd;
+  }
+  return 0;
+}
+
+void
+brig_mask_prep_close(brig_mask_prep *p)
+{
+  size_t i;
+
+  for (i = 0; i < p->n; i++)
+    if (p->null_mnt[i] >= 0)
+      close(p->null_mnt[i]);
+  free(p->null_mnt);
+  p->null_mnt = NULL;
+  p->n = 0;
+}
+
+int
+brig_mounts_mask(const oci_linux *l, brig_mask_prep *prep, brig_error **err)
 {
   _cleanup_close_ int root = -1;
   size_t i;
 
   if (!l || l->masked_paths_len == 0)
     return 0;
+  if (prep->n != l->masked_paths_len)
+    return brig_fail(err, EINVAL, "maskedPaths");
   root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (root < 0)
     return brig_fail(err, errno, "open /");
@@ -342,8 +464,11 @@ brig_mounts_mask(const oci_linux *l, brig_error **err)
       mnt = (int)syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_RDONLY);
       if (mnt < 0 || attach(mnt, dst) < 0)
         return brig_fail(err, errno, "mask %s", p);
-    } else if (brig_bind_onto(-1, "/dev/null", dst, false, 0) < 0) {
-      return brig_fail(err, errno, "mask %s", p);
+    } else {
+      if (attach(prep->null_mnt[i], dst) < 0)
+        return brig_fail(err, errno, "mask %s", p);
+      close(prep->null_mnt[i]);
+      prep->null_mnt[i] = -1;
     }
   }
   return 0;

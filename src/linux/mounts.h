@@ -14,9 +14,24 @@
  * sources are taken relative to bundle.  Errors: "mount TYPE on DEST: ...". */
 int brig_mounts_apply(const oci_spec *spec, int rootfd, const char *bundle, brig_error **err);
 
-/* After pivot_root: /dev/null over masked files, an empty read-only tmpfs
- * over masked directories; missing paths are skipped. */
-int brig_mounts_mask(const oci_linux *linux_, brig_error **err);
+/* An O_PATH fd of the host's /dev/null, checked to be the character
+ * device 1:3 ("/dev/null is not the null device" otherwise). */
+int brig_trusted_devnull(brig_error **err);
+
+/* Detached copies of a trusted /dev/null, one per masked path, made before
+ * pivot_root so that a masked file is never covered with whatever the
+ * container's /dev/null is (CVE-2025-31133). */
+typedef struct brig_mask_prep {
+  int *null_mnt;
+  size_t n;
+} brig_mask_prep;
+
+int brig_mounts_mask_prepare(const oci_linux *linux_, brig_mask_prep *prep, brig_error **err);
+void brig_mask_prep_close(brig_mask_prep *prep);
+
+/* After pivot_root: the prepared /dev/null over masked files, an empty
+ * read-only tmpfs over masked directories; missing paths are skipped. */
+int brig_mounts_mask(const oci_linux *linux_, brig_mask_prep *prep, brig_error **err);
 
 /* After pivot_root: read-only (and nosuid, nodev, noexec) recursive bind of
  * each path onto itself; missing paths are skipped. */

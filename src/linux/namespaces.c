@@ -26,6 +26,8 @@ static const struct {
   { "cgroup", CLONE_NEWCGROUP }, { "time", CLONE_NEWTIME },
 };
 
+static int check_time_offsets(const oci_linux *l, brig_error **err);
+
 int
 brig_ns_flag(const char *type)
 {
@@ -75,6 +77,12 @@ brig_ns_plan_build(const oci_spec *spec, brig_ns_plan *plan, brig_error **err)
         plan->new_user = true;
       continue;
     }
+    /* runtime-spec config-linux.md: "This value MUST be an absolute path". */
+    if (ns->path[0] != '/') {
+      brig_ns_plan_close(plan);
+      return brig_fail(err, 0, "config.json: linux.namespaces: %s: path must be absolute",
+                       ns->path);
+    }
     int fd = open(ns->path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
       brig_ns_plan_close(plan);
@@ -90,6 +98,12 @@ brig_ns_plan_build(const oci_spec *spec, brig_ns_plan *plan, brig_error **err)
     plan->join_fd[plan->n_join] = fd;
     plan->join_type[plan->n_join] = flag;
     plan->n_join++;
+    if (flag == CLONE_NEWUSER)
+      plan->join_user = true;
+  }
+  if (check_time_offsets(l, err) < 0) {
+    brig_ns_plan_close(plan);
+    return -1;
   }
   /* A namespace joined by path belongs to the host's user namespace, so a
    * new user namespace cannot join it afterwards (setns needs
@@ -103,25 +117,95 @@ brig_ns_plan_build(const oci_spec *spec, brig_ns_plan *plan, brig_error **err)
   return 0;
 }
 
+/* The namespaces of this process that brig_ns_enter_joined() changes, to
+ * go back to them after the clone. */
+static const char *
+ns_proc_name(int flag)
+{
+  switch (flag) {
+  case CLONE_NEWPID:
+    return "pid";
+  case CLONE_NEWNET:
+    return "net";
+  case CLONE_NEWNS:
+    return "mnt";
+  case CLONE_NEWIPC:
+    return "ipc";
+  case CLONE_NEWUTS:
+    return "uts";
+  case CLONE_NEWUSER:
+    return "user";
+  case CLONE_NEWCGROUP:
+    return "cgroup";
+  case CLONE_NEWTIME:
+    return "time";
+  default:
+    return "?";
+  }
+}
+
 int
-brig_ns_join(brig_ns_plan *plan, brig_error **err)
+brig_ns_enter_joined(brig_ns_plan *plan, bool with_user, brig_ns_saved *saved, brig_error **err)
 {
   size_t i;
-  int pass;
 
-  for (pass = 0; pass < 2; pass++) {
-    for (i = 0; i < plan->n_join; i++) {
-      bool is_user = plan->join_type[i] == CLONE_NEWUSER;
-
-      if ((pass == 0) != is_user)
-        continue;
-      if (setns(plan->join_fd[i], plan->join_type[i]) < 0)
-        return brig_fail(err, errno, "join namespace %d", plan->join_type[i]);
-      close(plan->join_fd[i]);
-      plan->join_fd[i] = -1;
-    }
+  if (saved) {
+    memset(saved, 0, sizeof(*saved));
+    saved->cwd_fd = -1;
   }
+  /* Every namespace but the user one first, while brig still has its
+   * capabilities in the host's user namespace; the user namespace last, so
+   * that the namespaces clone3() then creates belong to it. */
+  for (i = 0; i < plan->n_join; i++) {
+    char path[64];
+    int type = plan->join_type[i];
+
+    if (type == CLONE_NEWUSER)
+      continue;
+    if (saved) {
+      snprintf(path, sizeof(path), "/proc/self/ns/%s", ns_proc_name(type));
+      saved->fd[saved->n] = open(path, O_RDONLY | O_CLOEXEC);
+      if (saved->fd[saved->n] < 0)
+        return brig_fail(err, errno, "open %s", path);
+      saved->type[saved->n++] = type;
+      if (type == CLONE_NEWNS && saved->cwd_fd < 0) {
+        saved->cwd_fd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (saved->cwd_fd < 0)
+          return brig_fail(err, errno, "open the current directory");
+      }
+    }
+    if (setns(plan->join_fd[i], type) < 0)
+      return brig_fail(err, errno, "join %s namespace", ns_proc_name(type));
+  }
+  for (i = 0; with_user && i < plan->n_join; i++)
+    if (plan->join_type[i] == CLONE_NEWUSER && setns(plan->join_fd[i], CLONE_NEWUSER) < 0)
+      return brig_fail(err, errno, "join user namespace");
   return 0;
+}
+
+int
+brig_ns_restore(brig_ns_saved *saved, brig_error **err)
+{
+  brig_error *local = NULL;
+  int r = 0;
+
+  if (!err)
+    err = &local;
+  while (saved->n > 0) {
+    saved->n--;
+    if (setns(saved->fd[saved->n], saved->type[saved->n]) < 0 && r == 0)
+      r = brig_fail(err, errno, "return to brig's %s namespace",
+                    ns_proc_name(saved->type[saved->n]));
+    close(saved->fd[saved->n]);
+  }
+  if (saved->cwd_fd >= 0) {
+    if (fchdir(saved->cwd_fd) < 0 && r == 0)
+      r = brig_fail(err, errno, "return to brig's working directory");
+    close(saved->cwd_fd);
+    saved->cwd_fd = -1;
+  }
+  brig_error_free(local);
+  return r;
 }
 
 static int
@@ -161,6 +245,25 @@ brig_ns_write_id_maps(pid_t pid, const oci_linux *l, brig_error **err)
   return write_map(pid, "gid_map", l->gid_mappings, l->gid_mappings_len, err);
 }
 
+/* linux.timeOffsets: only the two clocks a time namespace offsets, each
+ * once (the parser keeps duplicate keys). */
+static int
+check_time_offsets(const oci_linux *l, brig_error **err)
+{
+  size_t i, j;
+
+  for (i = 0; i < l->time_offsets_len; i++) {
+    const char *clock = l->time_offsets_keys[i];
+
+    if (strcmp(clock, "monotonic") && strcmp(clock, "boottime"))
+      return brig_fail(err, 0, "config.json: linux.timeOffsets: unknown clock %s", clock);
+    for (j = 0; j < i; j++)
+      if (strcmp(clock, l->time_offsets_keys[j]) == 0)
+        return brig_fail(err, 0, "config.json: linux.timeOffsets: %s given twice", clock);
+  }
+  return 0;
+}
+
 int
 brig_ns_setup_time(const oci_linux *l, brig_error **err)
 {
@@ -172,14 +275,16 @@ brig_ns_setup_time(const oci_linux *l, brig_error **err)
     return brig_fail(err, errno, "unshare time namespace");
   if (!l || l->time_offsets_len == 0)
     return 0;
+  if (check_time_offsets(l, err) < 0)
+    return -1;
   for (i = 0; i < l->time_offsets_len; i++) {
-    const char *clock = l->time_offsets_keys[i];
     const oci_time_offset *o = &l->time_offsets[i];
+    int len = snprintf(buf + n, sizeof(buf) - n, "%s %lld %u\n", l->time_offsets_keys[i],
+                       (long long)o->secs, o->nanosecs);
 
-    if (strcmp(clock, "monotonic") && strcmp(clock, "boottime"))
-      return brig_fail(err, 0, "config.json: linux.timeOffsets: unknown clock %s", clock);
-    n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s %lld %u\n", clock, (long long)o->secs,
-                          o->nanosecs);
+    if (len < 0 || (size_t)len >= sizeof(buf) - n)
+      return brig_fail(err, E2BIG, "config.json: linux.timeOffsets");
+    n += (size_t)len;
   }
   fd = open("/proc/self/timens_offsets", O_WRONLY | O_CLOEXEC);
   if (fd < 0 || brig_write_all(fd, buf, n) < 0)

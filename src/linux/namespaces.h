@@ -19,18 +19,37 @@ typedef struct brig_ns_plan {
   int join_type[BRIG_NS_MAX];
   size_t n_join;
   bool new_user;
+  bool join_user; /* a user namespace given by path */
   bool new_time;
 } brig_ns_plan;
 
-/* Reads linux.namespaces: validates the types (no duplicates), opens and
- * checks the paths of joined ones (O_CLOEXEC).  Errors name the field. */
+/* This process's own namespaces (and cwd), saved by brig_ns_enter_joined(). */
+typedef struct brig_ns_saved {
+  int fd[BRIG_NS_MAX];
+  int type[BRIG_NS_MAX];
+  size_t n;
+  int cwd_fd;
+} brig_ns_saved;
+
+/* Reads linux.namespaces: validates the types (no duplicates), the paths
+ * (absolute), opens and checks those of joined ones (O_CLOEXEC), and
+ * validates linux.timeOffsets.  Errors name the field. */
 int brig_ns_plan_build(const oci_spec *spec, brig_ns_plan *plan, brig_error **err);
 
 void brig_ns_plan_close(brig_ns_plan *plan);
 
-/* In the container init: setns() into the joined namespaces, the user
- * namespace first so that the others are joined with its privileges. */
-int brig_ns_join(brig_ns_plan *plan, brig_error **err);
+/* Before clone3(), in the process that clones the init: setns() into the
+ * namespaces given by path, so that the init is born in them (a pid
+ * namespace can only be entered that way) and the namespaces clone3()
+ * creates are nested in them.  The user namespace (only if with_user) comes
+ * last: its capabilities do not reach back to the host.  With saved, this
+ * process's namespaces and cwd are kept for brig_ns_restore(); that is only
+ * possible without with_user (a user namespace cannot be left). */
+int brig_ns_enter_joined(brig_ns_plan *plan, bool with_user, brig_ns_saved *saved,
+                         brig_error **err);
+
+/* Back into the namespaces and cwd saved by brig_ns_enter_joined(). */
+int brig_ns_restore(brig_ns_saved *saved, brig_error **err);
 
 /* In the parent: writes /proc/PID/{uid_map,gid_map} from the spec. */
 int brig_ns_write_id_maps(pid_t pid, const oci_linux *linux_, brig_error **err);

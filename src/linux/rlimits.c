@@ -28,6 +28,28 @@ static const struct {
 };
 
 int
+brig_rlimits_validate(const oci_process *process, brig_error **err)
+{
+  size_t i, j;
+
+  if (!process)
+    return 0;
+  for (i = 0; i < process->rlimits_len; i++) {
+    const oci_rlimit *r = &process->rlimits[i];
+
+    /* runtime-spec config.md: "If rlimits contains duplicated entries with
+     * same type, the runtime MUST generate an error." */
+    for (j = 0; j < i; j++)
+      if (strcmp(process->rlimits[j].type, r->type) == 0)
+        return brig_fail(err, 0, "config.json: process.rlimits: %s given twice", r->type);
+    if (r->soft > r->hard)
+      return brig_fail(err, 0, "config.json: process.rlimits: %s: soft limit above the hard limit",
+                       r->type);
+  }
+  return 0;
+}
+
+int
 brig_rlimits_apply(const oci_process *process, brig_error **err)
 {
   size_t i, j;

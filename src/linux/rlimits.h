@@ -5,7 +5,11 @@
 #include "libocispec/ocispec.h"
 #include "util/error.h"
 
-/* setrlimit() for each entry; errors: "setrlimit RLIMIT_X: cause". */
+/* At create: no type twice, soft <= hard.  Errors name the field. */
+int brig_rlimits_validate(const oci_process *process, brig_error **err);
+
+/* In the init, late (see init.c): setrlimit() for each entry; errors: "setrlimit RLIMIT_X: cause".
+ */
 int brig_rlimits_apply(const oci_process *process, brig_error **err);
 
 #endif

@@ -1,6 +1,8 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -9,6 +11,61 @@
 #include "linux/sysctl.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
+
+/* Only what a namespace of the container owns may be set, and only in a
+ * namespace created for it: anything else would change the host (or a
+ * namespace shared with others).  The list of namespaced keys is the
+ * kernel's (ipc: ipc/ipc_sysctl.c and ipc/mq_sysctl.c; uts:
+ * kernel/utsname_sysctl.c; net: everything below net/). */
+static const char *const ipc_keys[] = {
+  "kernel.msgmax", "kernel.msgmnb", "kernel.msgmni",          "kernel.sem", "kernel.shmall",
+  "kernel.shmmax", "kernel.shmmni", "kernel.shm_rmid_forced", NULL,
+};
+
+static uint64_t
+sysctl_namespace(const char *key)
+{
+  size_t i;
+
+  if (strncmp(key, "net.", 4) == 0)
+    return CLONE_NEWNET;
+  if (strcmp(key, "kernel.hostname") == 0 || strcmp(key, "kernel.domainname") == 0)
+    return CLONE_NEWUTS;
+  if (strncmp(key, "fs.mqueue.", 10) == 0)
+    return CLONE_NEWIPC;
+  for (i = 0; ipc_keys[i]; i++)
+    if (strcmp(key, ipc_keys[i]) == 0)
+      return CLONE_NEWIPC;
+  return 0;
+}
+
+int
+brig_sysctl_validate(const oci_linux *l, uint64_t new_namespaces, brig_error **err)
+{
+  size_t i, j;
+
+  if (!l)
+    return 0;
+  for (i = 0; i < l->sysctl.len; i++) {
+    const char *key = l->sysctl.keys[i];
+    char norm[512];
+    uint64_t ns;
+
+    /* "net/ipv4/ip_forward" is accepted as runc does. */
+    for (j = 0; j < sizeof(norm) - 1 && key[j]; j++)
+      norm[j] = key[j] == '/' ? '.' : key[j];
+    norm[j] = '\0';
+    ns = sysctl_namespace(norm);
+    if (!ns)
+      return brig_fail(err, 0, "config.json: linux.sysctl[\"%s\"]: not namespaced", key);
+    if (!(new_namespaces & ns))
+      return brig_fail(err, 0, "config.json: linux.sysctl[\"%s\"]: needs a new %s namespace", key,
+                       ns == CLONE_NEWNET   ? "network"
+                       : ns == CLONE_NEWUTS ? "uts"
+                                            : "ipc");
+  }
+  return 0;
+}
 
 int
 brig_sysctl_apply(const oci_linux *l, brig_error **err)
@@ -31,6 +88,7 @@ brig_sysctl_apply(const oci_linux *l, brig_error **err)
       return brig_fail(err, EINVAL, "sysctl %s", key);
     for (j = 0; key[j]; j++)
       path[j] = key[j] == '.' ? '/' : key[j];
+    /* (validated at create: brig_sysctl_validate) */
     path[j] = '\0';
     fd = openat(procsys, path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0 || brig_write_all(fd, value, strlen(value)) < 0)

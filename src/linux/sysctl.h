@@ -2,8 +2,15 @@
 #ifndef BRIG_LINUX_SYSCTL_H
 #define BRIG_LINUX_SYSCTL_H
 
+#include <stdint.h>
+
 #include "libocispec/ocispec.h"
 #include "util/error.h"
+
+/* At create: every key is namespaced and its namespace is among
+ * new_namespaces (CLONE_NEW*): "config.json: linux.sysctl["KEY"]: not
+ * namespaced" / "needs a new network namespace". */
+int brig_sysctl_validate(const oci_linux *linux_, uint64_t new_namespaces, brig_error **err);
 
 /* After pivot_root.  Errors: "sysctl KEY: cause". */
 int brig_sysctl_apply(const oci_linux *linux_, brig_error **err);

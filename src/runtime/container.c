@@ -1,4 +1,5 @@
 #define _GNU_SOURCE
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -16,7 +17,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "linux/caps.h"
 #include "linux/namespaces.h"
+#include "linux/rlimits.h"
+#include "linux/sysctl.h"
 #include "runtime/container.h"
 #include "runtime/hooks.h"
 #include "runtime/init.h"
@@ -29,6 +33,7 @@
 #include "util/cleanup.h"
 #include "util/file-util.h"
 #include "util/fs.h"
+#include "util/log.h"
 
 /* ---- create ---- */
 
@@ -45,6 +50,9 @@ typedef struct create_ctx {
   int sock;
   pid_t pid;
   int pidfd;
+  int proc_fd;        /* the host's /proc, O_PATH, for the init */
+  bool pid_file_done; /* written: removed again if create fails after */
+  bool hook_failed;   /* a create hook failed: poststop runs (runtime.md) */
   brig_seccomp_filter *seccomp;
 } create_ctx;
 
@@ -65,12 +73,45 @@ load_spec(create_ctx *c, brig_error **err)
   return 0;
 }
 
+/* "1.MINOR.PATCH" with an optional -prerelease/+build (SemVer 2.0.0):
+ * brig implements version 1 of the runtime-spec. */
+static bool
+oci_version_supported(const char *v)
+{
+  const char *p = v;
+  int part;
+
+  if (!v || strncmp(v, "1.", 2))
+    return false;
+  p = v + 2;
+  for (part = 0; part < 2; part++) {
+    if (!isdigit((unsigned char)*p) || (p[0] == '0' && isdigit((unsigned char)p[1])))
+      return false;
+    while (isdigit((unsigned char)*p))
+      p++;
+    if (part == 0 && *p++ != '.')
+      return false;
+  }
+  if (*p == '-' || *p == '+') {
+    if (!p[1])
+      return false;
+    for (p++; *p; p++)
+      if (!isalnum((unsigned char)*p) && !strchr(".-+", *p))
+        return false;
+  }
+  return *p == '\0';
+}
+
 static int
 validate_spec(create_ctx *c, brig_error **err)
 {
   const oci_spec *s = c->spec;
   struct stat st;
+  brig_caps caps;
 
+  if (!oci_version_supported(s->oci_version))
+    return brig_fail(err, 0, "config.json: ociVersion: unsupported version \"%s\"",
+                     s->oci_version ? s->oci_version : "");
   if (!s->process)
     return brig_fail(err, 0, "config.json: process: is required");
   if (!s->process->args || s->process->args_len == 0)
@@ -97,7 +138,12 @@ validate_spec(create_ctx *c, brig_error **err)
     return brig_fail(err, 0, "config.json: linux.uidMappings: needed with a new user namespace");
   if (s->process->terminal && !c->o->console_socket)
     return brig_fail(err, 0, "config.json: process.terminal: needs --console-socket");
-  return 0;
+  if (brig_hooks_validate(s->hooks, err) < 0 || brig_rlimits_validate(s->process, err) < 0 ||
+      brig_sysctl_validate(s->linux, c->ns.clone_flags, err) < 0)
+    return -1;
+  /* Warnings only (unknown names, ambient capabilities that cannot be
+   * raised): the init parses the sets again. */
+  return brig_caps_parse(s->process->capabilities, &caps, true, err);
 }
 
 static int
@@ -200,6 +246,7 @@ child_main(create_ctx *c, int child_sock)
     .ns = &c->ns,
     .sync_fd = child_sock,
     .fifo_fd = c->fifo_fd,
+    .proc_fd = c->proc_fd,
     .no_pivot = c->o->no_pivot,
     .no_new_keyring = c->o->no_new_keyring,
     .create_hooks = has_create_hooks(c->spec),
@@ -219,18 +266,45 @@ child_main(create_ctx *c, int child_sock)
   brig_init_run(&ictx);
 }
 
+/* setns() flags for the container's namespaces: all of the init's
+ * (joining one's own is a no-op), the user namespace only if it is not ours
+ * (setns refuses to join one's own user namespace). */
+static int
+container_ns_flags(pid_t pid)
+{
+  int flags =
+      CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWPID | CLONE_NEWCGROUP;
+  struct stat self, init;
+  char path[64];
+
+  snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)pid);
+  if (stat("/proc/self/ns/user", &self) == 0 && stat(path, &init) == 0 &&
+      (self.st_ino != init.st_ino || self.st_dev != init.st_dev))
+    flags |= CLONE_NEWUSER;
+  return flags;
+}
+
 static int
 run_create_hooks(create_ctx *c, brig_error **err)
 {
   const oci_hooks *h = c->spec->hooks;
+  brig_hook_ns ns = { .pidfd = c->pidfd, .flags = container_ns_flags(c->pid) };
+  pid_t pid = c->state->pid;
+  int r;
 
-  if (brig_hooks_run(h->prestart, h->prestart_len, "prestart", c->state, -1, err) < 0 ||
-      brig_hooks_run(h->create_runtime, h->create_runtime_len, "createRuntime", c->state, -1, err) <
-          0 ||
-      brig_hooks_run(h->create_container, h->create_container_len, "createContainer", c->state,
-                     c->pidfd, err) < 0)
+  if (brig_hooks_run(h->prestart, h->prestart_len, "prestart", c->state, NULL, err) < 0 ||
+      brig_hooks_run(h->create_runtime, h->create_runtime_len, "createRuntime", c->state, NULL,
+                     err) < 0)
     return -1;
-  return 0;
+  if (!h->create_container_len)
+    return 0;
+  /* runtime-spec runtime.md: createContainer hooks "MUST be executed in
+   * the container namespace"; their state has the pid as seen there. */
+  c->state->pid = brig_proc_ns_pid(c->pid);
+  r = brig_hooks_run(h->create_container, h->create_container_len, "createContainer", c->state, &ns,
+                     err);
+  c->state->pid = pid;
+  return r;
 }
 
 /* Builds linux.seccomp before the clone, so that a bad filter, a flag the
@@ -272,12 +346,19 @@ hand_over_seccomp_listener(create_ctx *c, int fd, brig_error **err)
 static int
 talk_to_init(create_ctx *c, brig_error **err)
 {
+  unsigned long long starttime;
   char pid[32];
 
   if (c->ns.new_user && brig_ns_write_id_maps(c->pid, c->spec->linux, err) < 0)
     return -1;
   snprintf(pid, sizeof(pid), "%d", (int)c->pid);
   c->state->pid = c->pid;
+  /* From here on `brig state` (a hook may call it) sees "creating" and
+   * the pid; create writes "created" at READY. */
+  if (brig_proc_stat(c->pid, &starttime, NULL) < 0)
+    return brig_fail(err, 0, "container init exited during setup");
+  if (brig_state_save(&c->cdir, c->state, starttime, err) < 0)
+    return -1;
   if (brig_sync_send(c->sock, BRIG_SYNC_GO, 0, pid, -1) < 0)
     return brig_fail(err, errno, "sync with the container init");
   for (;;) {
@@ -297,8 +378,10 @@ talk_to_init(create_ctx *c, brig_error **err)
       (*err)->errnum = msg.errnum;
       return -1;
     case BRIG_SYNC_HOOKS:
-      if (run_create_hooks(c, err) < 0)
+      if (run_create_hooks(c, err) < 0) {
+        c->hook_failed = true;
         return -1;
+      }
       if (brig_sync_send(c->sock, BRIG_SYNC_GO, 0, pid, -1) < 0)
         return brig_fail(err, errno, "sync with the container init");
       break;
@@ -332,7 +415,9 @@ write_pid_file(const char *path, pid_t pid, brig_error **err)
   if (asprintf(&tmp, "%s.brig-tmp%d", path, (int)getpid()) < 0)
     return brig_fail(err, ENOMEM, "pid file");
   n = snprintf(buf, sizeof(buf), "%d", (int)pid);
-  fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  /* A fresh file, never one that is there already (or a symlink planted
+   * where the temporary name will be). */
+  fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
   if (fd < 0)
     return brig_fail(err, errno, "pid file %s", path);
   if (brig_write_all(fd, buf, (size_t)n) < 0 || close(fd) < 0 || rename(tmp, path) < 0) {
@@ -365,6 +450,8 @@ create_ctx_free(create_ctx *c)
     close(c->sock);
   if (c->pidfd >= 0)
     close(c->pidfd);
+  if (c->proc_fd >= 0)
+    close(c->proc_fd);
   if (c->spec)
     oci_spec_free(c->spec);
   if (c->state)
@@ -403,7 +490,14 @@ create_locked(const brig_create_opts *o, create_ctx *c, brig_error **err)
     goto fail;
   }
   c->sock = sv[0];
-  c->pid = brig_spawn_clone(c->ns.clone_flags, !o->init_is_our_child, &c->pidfd, err);
+  /* Before any namespace given by path is entered. */
+  c->proc_fd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (c->proc_fd < 0) {
+    close(sv[1]);
+    brig_fail(err, errno, "open /proc");
+    goto fail;
+  }
+  c->pid = brig_spawn_init(&c->ns, !o->init_is_our_child, &c->pidfd, err);
   if (c->pid == 0)
     child_main(c, sv[1]);
   close(sv[1]);
@@ -419,6 +513,7 @@ create_locked(const brig_create_opts *o, create_ctx *c, brig_error **err)
   }
   if (o->pid_file && write_pid_file(o->pid_file, c->pid, err) < 0)
     goto fail;
+  c->pid_file_done = o->pid_file != NULL;
   if (set_status(c->state, "created") < 0 ||
       brig_state_save(&c->cdir, c->state, starttime, err) < 0)
     goto fail;
@@ -426,6 +521,16 @@ create_locked(const brig_create_opts *o, create_ctx *c, brig_error **err)
 
 fail:
   kill_and_wait(c->pid, c->pidfd);
+  if (c->pid_file_done)
+    unlink(o->pid_file);
+  /* runtime-spec runtime.md: a failing prestart, createRuntime or
+   * createContainer hook stops the container and the lifecycle continues
+   * with the poststop hooks. */
+  if (c->hook_failed && c->spec->hooks && c->spec->hooks->poststop_len) {
+    set_status(c->state, "stopped");
+    brig_hooks_run_warn(c->spec->hooks->poststop, c->spec->hooks->poststop_len, "poststop",
+                        c->state);
+  }
   brig_cdir_destroy(&c->cdir, NULL);
   return -1;
 }
@@ -433,7 +538,7 @@ fail:
 #define CREATE_CTX_INIT(opts_)                                                                    \
   {                                                                                               \
     .o = (opts_), .cdir = BRIG_CDIR_INIT, .console_fd = -1, .fifo_fd = -1, .sock = -1, .pid = -1, \
-    .pidfd = -1                                                                                   \
+    .pidfd = -1, .proc_fd = -1                                                                    \
   }
 
 int
@@ -593,7 +698,11 @@ delete_locked(brig_cdir *cd, bool force, brig_error **err)
     return brig_cdir_destroy(cd, err);
   }
   if (strcmp(s->status, "stopped")) {
-    if (!force && strcmp(s->status, "created")) {
+    /* runtime-spec runtime.md (delete): "Attempting to delete a container
+     * that is not stopped MUST have no effect on the container and MUST
+     * generate an error."  runc deletes a created container without
+     * --force; brig follows the spec and wants --force for it. */
+    if (!force) {
       brig_fail(err, 0, "cannot delete container %s that is not stopped: %s", cd->id, s->status);
       oci_state_free(s);
       return -1;
@@ -684,25 +793,41 @@ brig_container_run(const brig_create_opts *o, bool detach, bool keep, int *exit_
 
 /* ---- kill ---- */
 
-static int
-signal_pid(pid_t pid, int sig)
+static bool
+same_pid_namespace(pid_t pid, const char *ns, ssize_t n)
 {
-  int fd = (int)syscall(SYS_pidfd_open, pid, 0), r;
+  char path[64], other[64];
+  ssize_t m;
+
+  snprintf(path, sizeof(path), "/proc/%d/ns/pid", (int)pid);
+  m = readlink(path, other, sizeof(other) - 1);
+  return m == n && strncmp(ns, other, (size_t)n) == 0;
+}
+
+/* The pidfd first, then the check through /proc/PID, then the signal
+ * through the pidfd: if PID was reused between the readdir and the check,
+ * the pidfd still names the process we opened (now gone), and the signal
+ * reaches nobody rather than an unrelated process. */
+static void
+signal_if_in_namespace(pid_t pid, const char *ns, ssize_t n, int sig)
+{
+  int fd = (int)syscall(SYS_pidfd_open, pid, 0);
 
   if (fd < 0)
-    return -1;
-  r = (int)syscall(SYS_pidfd_send_signal, fd, sig, NULL, 0);
+    return;
+  if (same_pid_namespace(pid, ns, n))
+    syscall(SYS_pidfd_send_signal, fd, sig, NULL, 0);
   close(fd);
-  return r;
 }
 
 /* Without cgroups (a later issue) "all processes" are those in the init's
  * pid namespace; a container sharing the host's pid namespace has only
- * its init signalled. */
+ * its init signalled.  The caller holds a verified pidfd of the init, so
+ * its /proc entry is the init's. */
 static void
 signal_pid_namespace(pid_t init, int sig)
 {
-  char path[64], ns[64], other[64];
+  char path[64], ns[64];
   ssize_t n;
   DIR *d;
   struct dirent *de;
@@ -712,22 +837,16 @@ signal_pid_namespace(pid_t init, int sig)
   if (n <= 0)
     return;
   ns[n] = '\0';
-  if (readlink("/proc/self/ns/pid", other, sizeof(other)) == n &&
-      strncmp(ns, other, (size_t)n) == 0)
+  if (same_pid_namespace(getpid(), ns, n))
     return;
   d = opendir("/proc");
   if (!d)
     return;
   while ((de = readdir(d))) {
     pid_t pid = (pid_t)atoi(de->d_name);
-    ssize_t m;
 
-    if (pid <= 0 || pid == init)
-      continue;
-    snprintf(path, sizeof(path), "/proc/%d/ns/pid", (int)pid);
-    m = readlink(path, other, sizeof(other) - 1);
-    if (m == n && strncmp(ns, other, (size_t)n) == 0)
-      signal_pid(pid, sig);
+    if (pid > 0 && pid != init)
+      signal_if_in_namespace(pid, ns, n, sig);
   }
   closedir(d);
 }
@@ -770,7 +889,7 @@ brig_container_state(const char *root, const char *id, brig_error **err)
   brig_cdir cd = BRIG_CDIR_INIT;
   oci_state *s;
 
-  if (brig_cdir_open(root, id, &cd, err) < 0)
+  if (brig_cdir_open_unlocked(root, id, &cd, err) < 0)
     return NULL;
   s = brig_state_load(&cd, NULL, err);
   brig_cdir_close(&cd);

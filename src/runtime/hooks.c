@@ -1,13 +1,18 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <sched.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -59,14 +64,104 @@ first_line(int fd, char *buf, size_t size)
     *nl = '\0';
 }
 
+static int64_t
+now_ms(void)
+{
+  struct timespec ts;
+
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Waits until the process of pidfd exits or deadline_ms (CLOCK_MONOTONIC,
+ * 64 bits: a timeout of INT_MAX seconds does not overflow) passes.
+ * Returns 1 if it exited, 0 on timeout. */
 static int
-run_one(const oci_hook *h, const char *kind, int statefd, int mntns_pidfd, brig_error **err)
+wait_deadline(int pidfd, int64_t deadline_ms)
+{
+  struct pollfd p = { .fd = pidfd, .events = POLLIN };
+
+  for (;;) {
+    int64_t left = deadline_ms - now_ms();
+    int r;
+
+    if (left <= 0)
+      return 0;
+    r = poll(&p, 1, left > INT_MAX ? INT_MAX : (int)left);
+    if (r > 0 || (r < 0 && errno != EINTR))
+      return 1;
+  }
+}
+
+__attribute__((noreturn)) static void
+exec_hook(const oci_hook *h, int exe)
 {
   char *const default_args[] = { h->path, NULL };
   char *const empty_env[] = { NULL };
+  char *const *argv = h->args_len ? h->args : default_args;
+  char *const *envp = h->env_len ? h->env : empty_env;
+
+  signal(SIGPIPE, SIG_DFL);
+  if (exe >= 0)
+    syscall(SYS_execveat, exe, "", argv, envp, AT_EMPTY_PATH);
+  else
+    execve(h->path, argv, envp);
+  fprintf(stderr, "exec: %s\n", strerror(errno));
+  _exit(127);
+}
+
+/* A hook in the container's namespaces: setns() through the init's pidfd
+ * into all of them at once, then one more fork so that the hook is in the
+ * pid namespace too (setns only moves our children there).  The
+ * executable is opened first: its path resolves in the runtime namespace
+ * (runtime-spec config.md).  We pass the hook's exit on as our own. */
+__attribute__((noreturn)) static void
+exec_hook_in_container(const oci_hook *h, const brig_hook_ns *ns)
+{
+  int exe, status;
+  pid_t pid;
+
+  /* Not close-on-exec: a script's interpreter opens it as /dev/fd/N. */
+  exe = open(h->path, O_PATH);
+  if (exe < 0) {
+    fprintf(stderr, "exec: %s\n", strerror(errno));
+    _exit(127);
+  }
+  if (setns(ns->pidfd, ns->flags) < 0) {
+    fprintf(stderr, "join the container's namespaces: %s\n", strerror(errno));
+    _exit(126);
+  }
+  pid = fork();
+  if (pid < 0)
+    _exit(126);
+  if (pid == 0) {
+    /* Killed with us when the timeout kills us. */
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() == 1)
+      _exit(126);
+    exec_hook(h, exe);
+  }
+  close(exe);
+  while (waitpid(pid, &status, 0) < 0)
+    if (errno != EINTR)
+      _exit(126);
+  if (WIFSIGNALED(status)) {
+    struct rlimit no_core = { 0, 0 };
+
+    setrlimit(RLIMIT_CORE, &no_core);
+    signal(WTERMSIG(status), SIG_DFL);
+    raise(WTERMSIG(status));
+    _exit(128 + WTERMSIG(status));
+  }
+  _exit(WEXITSTATUS(status));
+}
+
+static int
+run_one(const oci_hook *h, const char *kind, int statefd, const brig_hook_ns *ns, brig_error **err)
+{
   _cleanup_close_ int errfd = -1, pidfd = -1;
   char line[256];
-  int status, r;
+  int status;
   pid_t pid;
 
   errfd = memfd_create("brig-hook-stderr", MFD_CLOEXEC);
@@ -78,27 +173,18 @@ run_one(const oci_hook *h, const char *kind, int statefd, int mntns_pidfd, brig_
   if (pid == 0) {
     int devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
 
-    if (mntns_pidfd >= 0 && setns(mntns_pidfd, CLONE_NEWNS) < 0)
-      _exit(126);
     if (dup2(statefd, 0) < 0 || dup2(devnull >= 0 ? devnull : errfd, 1) < 0 || dup2(errfd, 2) < 0)
       _exit(126);
-    signal(SIGPIPE, SIG_DFL);
-    execve(h->path, h->args_len ? h->args : default_args, h->env_len ? h->env : empty_env);
-    fprintf(stderr, "exec: %s\n", strerror(errno));
-    _exit(127);
+    if (ns)
+      exec_hook_in_container(h, ns);
+    exec_hook(h, -1);
   }
   pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
-  if (h->has_timeout && h->timeout > 0 && pidfd >= 0) {
-    struct pollfd p = { .fd = pidfd, .events = POLLIN };
-
-    do
-      r = poll(&p, 1, h->timeout * 1000);
-    while (r < 0 && errno == EINTR);
-    if (r == 0) {
-      kill(pid, SIGKILL);
-      waitpid(pid, &status, 0);
-      return brig_fail(err, 0, "%s hook %s: timed out after %ds", kind, h->path, h->timeout);
-    }
+  if (h->has_timeout && h->timeout > 0 && pidfd >= 0 &&
+      !wait_deadline(pidfd, now_ms() + (int64_t)h->timeout * 1000)) {
+    kill(pid, SIGKILL);
+    waitpid(pid, &status, 0);
+    return brig_fail(err, 0, "%s hook %s: timed out after %ds", kind, h->path, h->timeout);
   }
   while (waitpid(pid, &status, 0) < 0)
     if (errno != EINTR)
@@ -114,8 +200,46 @@ run_one(const oci_hook *h, const char *kind, int statefd, int mntns_pidfd, brig_
 }
 
 int
+brig_hooks_validate(const oci_hooks *h, brig_error **err)
+{
+  static const struct {
+    const char *name;
+    size_t off_v, off_n;
+  } kinds[] = {
+#define KIND(name, field) { name, offsetof(oci_hooks, field), offsetof(oci_hooks, field##_len) }
+    KIND("prestart", prestart),
+    KIND("createRuntime", create_runtime),
+    KIND("createContainer", create_container),
+    KIND("startContainer", start_container),
+    KIND("poststart", poststart),
+    KIND("poststop", poststop),
+#undef KIND
+  };
+  size_t k, i;
+
+  if (!h)
+    return 0;
+  for (k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+    const oci_hook *v = *(oci_hook *const *)((const char *)h + kinds[k].off_v);
+    size_t n = *(const size_t *)((const char *)h + kinds[k].off_n);
+
+    for (i = 0; i < n; i++) {
+      /* runtime-spec config.md: path "MUST be absolute", timeout "MUST be
+       * greater than zero". */
+      if (v[i].path[0] != '/')
+        return brig_fail(err, 0, "config.json: hooks.%s[%zu].path: must be an absolute path",
+                         kinds[k].name, i);
+      if (v[i].has_timeout && v[i].timeout <= 0)
+        return brig_fail(err, 0, "config.json: hooks.%s[%zu].timeout: must be greater than zero",
+                         kinds[k].name, i);
+    }
+  }
+  return 0;
+}
+
+int
 brig_hooks_run(const oci_hook *hooks, size_t n, const char *kind, const oci_state *state,
-               int mntns_pidfd, brig_error **err)
+               const brig_hook_ns *ns, brig_error **err)
 {
   _cleanup_close_ int statefd = -1;
   size_t i;
@@ -126,7 +250,7 @@ brig_hooks_run(const oci_hook *hooks, size_t n, const char *kind, const oci_stat
   if (statefd < 0)
     return brig_fail(err, errno, "%s hooks: state", kind);
   for (i = 0; i < n; i++)
-    if (run_one(&hooks[i], kind, statefd, mntns_pidfd, err) < 0)
+    if (run_one(&hooks[i], kind, statefd, ns, err) < 0)
       return -1;
   return 0;
 }
@@ -147,7 +271,7 @@ brig_hooks_run_warn(const oci_hook *hooks, size_t n, const char *kind, const oci
   for (i = 0; i < n; i++) {
     brig_error *e = NULL;
 
-    if (run_one(&hooks[i], kind, statefd, -1, &e) < 0) {
+    if (run_one(&hooks[i], kind, statefd, NULL, &e) < 0) {
       brig_warn("%s", e->msg);
       brig_error_free(e);
     }

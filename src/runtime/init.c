@@ -7,12 +7,15 @@
  * not the brig on disk, and init_prepare_process() for why nothing in the
  * container can open it before the exec (non-dumpable).
  *
- * Order: namespaces, rootfs (mounts, /dev, hooks, pivot_root, masked and
- * read-only paths, sysctl, read-only root), hostname, rlimits, keyring,
+ * Order: (born in the namespaces given by path and the new ones, see
+ * brig_spawn_init) time namespace, rootfs (mounts, /dev, hooks, pivot_root,
+ * masked and read-only paths, sysctl, read-only root), hostname, keyring,
  * terminal, then everything the exec needs is checked (cwd, executable,
  * capabilities) so that create reports it; READY; block on exec.fifo
- * until start; startContainer hooks, user, capabilities, no_new_privs,
- * fds, execve. */
+ * until start; startContainer hooks, rlimits, user, capabilities,
+ * no_new_privs, fds, execve.  rlimits come that late so that brig's own
+ * steps are not bound by them (RLIMIT_NOFILE 5 must work for a program
+ * that needs 3 fds), but while the init still has CAP_SYS_RESOURCE. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -24,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -75,33 +79,37 @@ wait_go(brig_init_ctx *ctx, brig_error **err)
  * container, a ptracer) can open /proc/<init>/exe, the fds in /proc/<init>/fd or
  * attach while brig's code and fds are here.  execve() of the user's
  * program resets it. */
+static mode_t inherited_umask;
+
 static int
 init_prepare_process(brig_init_ctx *ctx, brig_error **err)
 {
-  umask(0);
+  inherited_umask = umask(0);
   if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
     return brig_fail(err, errno, "prctl PR_SET_DUMPABLE");
   if (wait_go(ctx, err) < 0)
     return -1;
-  if (ctx->ns->new_user) {
+  if (ctx->ns->new_user || ctx->ns->join_user) {
     if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
       return brig_fail(err, errno, "become root in the user namespace");
   }
   return 0;
 }
 
-static int proc_fd = -1; /* host /proc, O_PATH: reopens exec.fifo after pivot_root */
+static int proc_fd = -1;         /* host /proc, O_PATH: reopens exec.fifo after pivot_root */
+static brig_mask_prep mask_prep; /* trusted /dev/null copies for maskedPaths */
 
+/* The namespaces given by path were entered before the clone (so was the
+ * host's /proc opened, by brig, before it entered a mount namespace given
+ * by path); only the time namespace is left, see brig_ns_setup_time(). */
 static int
-init_join_namespaces(brig_init_ctx *ctx, brig_error **err)
+init_time_namespace(brig_init_ctx *ctx, brig_error **err)
 {
-  if (brig_ns_join(ctx->ns, err) < 0)
-    return -1;
+  proc_fd = ctx->proc_fd;
+  if (proc_fd < 0)
+    return brig_fail(err, EBADF, "open /proc");
   if (ctx->ns->new_time && brig_ns_setup_time(ctx->spec->linux, err) < 0)
     return -1;
-  proc_fd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
-  if (proc_fd < 0)
-    return brig_fail(err, errno, "open /proc");
   return 0;
 }
 
@@ -131,7 +139,8 @@ init_setup_rootfs(brig_init_ctx *ctx, brig_error **err)
     return -1;
   if (brig_mounts_apply(ctx->spec, rootfd, ctx->bundle, err) < 0)
     return -1;
-  if (brig_devices_create(ctx->spec, rootfd, err) < 0)
+  if (brig_devices_create(ctx->spec, rootfd, err) < 0 ||
+      brig_mounts_mask_prepare(ctx->spec->linux, &mask_prep, err) < 0)
     return -1;
   if (ctx->create_hooks) {
     /* prestart, createRuntime (runtime namespace) and createContainer
@@ -174,9 +183,10 @@ init_finish_rootfs(brig_init_ctx *ctx, brig_error **err)
    * read-only; we are inside the new root already. */
   if (stat(ctx->spec->process->cwd, &st) < 0 && errno == ENOENT)
     mkdir_p(ctx->spec->process->cwd);
-  if (brig_sysctl_apply(l, err) < 0 || brig_mounts_mask(l, err) < 0 ||
+  if (brig_sysctl_apply(l, err) < 0 || brig_mounts_mask(l, &mask_prep, err) < 0 ||
       brig_mounts_readonly(l, err) < 0 || brig_rootfs_finish(ctx->spec, err) < 0)
     return -1;
+  brig_mask_prep_close(&mask_prep);
   return 0;
 }
 
@@ -295,7 +305,8 @@ init_find_executable(brig_init_ctx *ctx, init_exec *x, brig_error **err)
 static int
 init_prepare_exec(brig_init_ctx *ctx, init_exec *x, brig_error **err)
 {
-  if (brig_caps_parse(ctx->spec->process->capabilities, &x->caps, err) < 0)
+  /* Unknown names were reported by brig before the clone (warnings). */
+  if (brig_caps_parse(ctx->spec->process->capabilities, &x->caps, false, err) < 0)
     return -1;
   if (init_env(ctx, x, err) < 0 || init_cwd(ctx, err) < 0)
     return -1;
@@ -325,10 +336,20 @@ init_start_hooks(brig_init_ctx *ctx, brig_error **err)
 {
   const oci_hooks *h = ctx->spec->hooks;
 
+  char *status;
+  int r;
+
   if (!h || !h->start_container_len)
     return 0;
-  return brig_hooks_run(h->start_container, h->start_container_len, "startContainer", ctx->state,
-                        -1, err);
+  /* The state as the container sees it: its pid there, and "created"
+   * (the user's program has not started yet). */
+  ctx->state->pid = getpid();
+  status = ctx->state->status;
+  ctx->state->status = (char *)"created";
+  r = brig_hooks_run(h->start_container, h->start_container_len, "startContainer", ctx->state, NULL,
+                     err);
+  ctx->state->status = status;
+  return r;
 }
 
 static int
@@ -360,7 +381,10 @@ init_user(brig_init_ctx *ctx, init_exec *x, brig_error **err)
     return brig_fail(err, errno, "setgid %u", u->gid);
   if (setresuid(u->uid, u->uid, u->uid) < 0)
     return brig_fail(err, errno, "setuid %u", u->uid);
-  umask(u->has_umask ? (mode_t)u->umask : 022);
+  /* runtime-spec config.md (process.user.umask): "If unspecified, the
+   * umask should not be changed from the calling process' umask" (runc
+   * sets 022 instead). */
+  umask(u->has_umask ? (mode_t)u->umask : inherited_umask);
   return 0;
 }
 
@@ -370,7 +394,7 @@ init_caps_and_privs(brig_init_ctx *ctx, init_exec *x, brig_error **err)
   const oci_process *p = ctx->spec->process;
 
   if (!p->user)
-    umask(022);
+    umask(inherited_umask);
   if (brig_caps_apply(&x->caps, err) < 0)
     return -1;
   if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0)
@@ -385,7 +409,14 @@ init_caps_and_privs(brig_init_ctx *ctx, init_exec *x, brig_error **err)
 static int
 init_fds(brig_init_ctx *ctx, brig_error **err)
 {
+  struct rlimit rl;
   int fd, last = 2 + ctx->preserve_fds;
+
+  /* No fd can be above the fd limit: a huge --preserve-fds would only make
+   * this loop long. */
+  if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+      (rlim_t)last >= rl.rlim_cur)
+    last = rl.rlim_cur > 3 ? (int)rl.rlim_cur - 1 : 2;
 
   for (fd = 3; fd <= last; fd++)
     if (fd != ctx->fifo_fd && fd != ctx->sync_fd && fd != proc_fd)
@@ -423,7 +454,10 @@ const char *const brig_init_syscalls_after_seccomp[] = {
   "pidfd_send_signal",
   "rt_sigaction",
   "rt_sigprocmask",
-  /* user, capabilities, fds, exec */
+  /* rlimits, user, capabilities, fds, exec */
+  "prlimit64",
+  "setrlimit",
+  "getrlimit",
   "prctl",
   "setgroups",
   "setresuid",
@@ -515,10 +549,10 @@ brig_init_run(brig_init_ctx *ctx)
   brig_error *err = NULL;
   init_exec x = { 0 };
 
-  if (init_prepare_process(ctx, &err) < 0 || init_join_namespaces(ctx, &err) < 0 ||
-      init_oom_score_adj(ctx, &err) < 0 || brig_rlimits_apply(ctx->spec->process, &err) < 0 ||
-      init_setup_rootfs(ctx, &err) < 0 || init_finish_rootfs(ctx, &err) < 0 ||
-      init_hostname(ctx, &err) < 0 || init_keyring(ctx, &err) < 0 || init_console(ctx, &err) < 0 ||
+  if (init_prepare_process(ctx, &err) < 0 || init_time_namespace(ctx, &err) < 0 ||
+      init_oom_score_adj(ctx, &err) < 0 || init_setup_rootfs(ctx, &err) < 0 ||
+      init_finish_rootfs(ctx, &err) < 0 || init_hostname(ctx, &err) < 0 ||
+      init_keyring(ctx, &err) < 0 || init_console(ctx, &err) < 0 ||
       init_prepare_exec(ctx, &x, &err) < 0 || init_seccomp_early(ctx, &err) < 0)
     fail_before_ready(ctx, err);
   if (brig_sync_send(ctx->sync_fd, BRIG_SYNC_READY, 0, NULL, -1) < 0)
@@ -528,7 +562,8 @@ brig_init_run(brig_init_ctx *ctx)
 
   if (init_wait_start(ctx, &err) < 0)
     _exit(1); /* start reports "container init exited before start" */
-  if (init_start_hooks(ctx, &err) < 0 || brig_lsm_apply_exec_label(ctx->spec->process, &err) < 0 ||
+  if (init_start_hooks(ctx, &err) < 0 || brig_rlimits_apply(ctx->spec->process, &err) < 0 ||
+      brig_lsm_apply_exec_label(ctx->spec->process, &err) < 0 ||
       init_seccomp_late(ctx, false, &err) < 0 || init_user(ctx, &x, &err) < 0 ||
       init_caps_and_privs(ctx, &x, &err) < 0 || init_fds(ctx, &err) < 0 ||
       init_seccomp_late(ctx, true, &err) < 0)

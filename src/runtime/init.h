@@ -18,6 +18,7 @@ typedef struct brig_init_ctx {
   brig_ns_plan *ns;
   int sync_fd; /* our end of the socketpair */
   int fifo_fd; /* O_PATH of <state dir>/exec.fifo */
+  int proc_fd; /* O_PATH of the host's /proc, opened by brig before the clone */
   bool no_pivot;
   bool no_new_keyring;
   bool create_hooks; /* ask brig to run prestart/createRuntime/createContainer */

@@ -32,4 +32,7 @@ BRIG_LIFECYCLE_TESTS = \
 	tests/integration/lifecycle-terminal.sh \
 	tests/integration/lifecycle-concurrency.sh \
 	tests/integration/lifecycle-security.sh \
-	tests/integration/lifecycle-seccomp.sh
+	tests/integration/lifecycle-seccomp.sh \
+	tests/integration/lifecycle-devnull.sh \
+	tests/integration/lifecycle-joinns.sh \
+	tests/integration/lifecycle-spec.sh

@@ -69,7 +69,7 @@ brig_sealed_exe_ensure(brig_error **err)
   struct stat st;
   off_t off = 0;
   char **argv;
-  int seals;
+  int seals, saved;
 
   self = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
   if (self < 0)
@@ -79,8 +79,12 @@ brig_sealed_exe_ensure(brig_error **err)
     return 0;
   if (fstat(self, &st) < 0)
     return brig_fail(err, errno, "stat /proc/self/exe");
+  /* MFD_EXEC: EINVAL before Linux 6.3 (no such flag, and every memfd is
+   * executable); EACCES with vm.memfd_noexec=2, where no memfd can be
+   * executed: the plain one then fails at the execveat() below with a
+   * message that names the step. */
   mem = memfd_create("brig", MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_EXEC);
-  if (mem < 0 && errno == EINVAL)
+  if (mem < 0 && (errno == EINVAL || errno == EACCES))
     mem = memfd_create("brig", MFD_CLOEXEC | MFD_ALLOW_SEALING);
   if (mem < 0)
     return brig_fail(err, errno, "memfd_create");
@@ -98,7 +102,11 @@ brig_sealed_exe_ensure(brig_error **err)
   if (!argv)
     return brig_fail(err, errno, "read /proc/self/cmdline");
   syscall(SYS_execveat, mem, "", argv, environ, AT_EMPTY_PATH);
+  saved = errno;
   free(argv[0]);
   free(argv);
-  return brig_fail(err, errno, "re-exec brig from a sealed memfd");
+  if (saved == EACCES)
+    return brig_fail(err, saved,
+                     "re-exec brig from a sealed memfd (is vm.memfd_noexec 2? brig needs 0 or 1)");
+  return brig_fail(err, saved, "re-exec brig from a sealed memfd");
 }

@@ -1,5 +1,8 @@
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <linux/sched.h>
 #include <poll.h>
 #include <sched.h>
@@ -115,6 +118,105 @@ brig_spawn_clone(uint64_t ns_flags, bool parent_is_caller, int *pidfd, brig_erro
   if (pid < 0)
     return brig_fail(err, errno, "clone3");
   return (pid_t)pid;
+}
+
+/* A user namespace given by path cannot be left again, so it is joined by
+ * a short-lived helper that clones the init and exits.  CLONE_PARENT makes
+ * the init our child (not the caller's: a helper cloned with CLONE_PARENT
+ * would be a zombie the caller does not expect); the helper reports the
+ * init's pid or its error through a pipe. */
+static pid_t
+spawn_through_helper(brig_ns_plan *plan, int *pidfd, brig_error **err)
+{
+  char buf[sizeof(((brig_sync_msg *)0)->text) + 16];
+  int p[2], status;
+  pid_t helper, pid;
+  ssize_t n;
+
+  if (pipe2(p, O_CLOEXEC) < 0)
+    return brig_fail(err, errno, "pipe");
+  helper = fork();
+  if (helper < 0) {
+    close(p[0]);
+    close(p[1]);
+    return brig_fail(err, errno, "fork");
+  }
+  if (helper == 0) {
+    brig_error *e = NULL;
+    int fd = -1;
+
+    close(p[0]);
+    pid = -1;
+    if (brig_ns_enter_joined(plan, true, NULL, &e) == 0)
+      pid = brig_spawn_clone(plan->clone_flags, true, &fd, &e);
+    if (pid == 0) {
+      close(p[1]);
+      return 0; /* the init */
+    }
+    if (pid > 0)
+      n = snprintf(buf, sizeof(buf), "P%d", (int)pid);
+    else
+      n = snprintf(buf, sizeof(buf), "E%d %s", e ? e->errnum : 0, e ? e->msg : "clone");
+    (void)!write(p[1], buf, (size_t)n);
+    _exit(0);
+  }
+  close(p[1]);
+  do
+    n = read(p[0], buf, sizeof(buf) - 1);
+  while (n < 0 && errno == EINTR);
+  close(p[0]);
+  while (waitpid(helper, &status, 0) < 0 && errno == EINTR)
+    ;
+  if (n <= 0)
+    return brig_fail(err, EPROTO, "clone the container init");
+  buf[n] = '\0';
+  if (buf[0] == 'E') {
+    char *sp = strchr(buf, ' ');
+
+    brig_fail(err, 0, "%s", sp ? sp + 1 : buf);
+    (*err)->errnum = atoi(buf + 1);
+    return -1;
+  }
+  pid = (pid_t)atoi(buf + 1);
+  /* Our child now, not reaped before we wait for it: the pid is stable. */
+  *pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+  if (*pidfd < 0) {
+    int saved = errno;
+
+    kill(pid, SIGKILL);
+    waitpid(pid, &status, 0);
+    return brig_fail(err, saved, "pidfd_open");
+  }
+  return pid;
+}
+
+pid_t
+brig_spawn_init(brig_ns_plan *plan, bool parent_is_caller, int *pidfd, brig_error **err)
+{
+  brig_ns_saved saved;
+  pid_t pid;
+
+  if (plan->join_user)
+    return spawn_through_helper(plan, pidfd, err);
+  if (plan->n_join == 0)
+    return brig_spawn_clone(plan->clone_flags, parent_is_caller, pidfd, err);
+  /* Every other namespace given by path can be left again: enter them
+   * around the clone, so the init is still the caller's child. */
+  if (brig_ns_enter_joined(plan, false, &saved, err) < 0) {
+    brig_ns_restore(&saved, NULL);
+    return -1;
+  }
+  pid = brig_spawn_clone(plan->clone_flags, parent_is_caller, pidfd, err);
+  if (pid == 0)
+    return 0;
+  if (brig_ns_restore(&saved, pid > 0 ? err : NULL) < 0 && pid > 0) {
+    syscall(SYS_pidfd_send_signal, *pidfd, SIGKILL, NULL, 0);
+    brig_spawn_wait(pid, *pidfd);
+    close(*pidfd);
+    *pidfd = -1;
+    return -1;
+  }
+  return pid;
 }
 
 int

@@ -33,6 +33,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "linux/namespaces.h"
 #include "util/error.h"
 
 enum brig_sync_type {
@@ -62,6 +63,14 @@ int brig_sync_recv(int sock, brig_sync_msg *msg, int *fd);
  * caller is the init of a pid namespace).  Returns 0 in the child, the
  * pid in the parent (with *pidfd), -1 with *err set. */
 pid_t brig_spawn_clone(uint64_t ns_flags, bool parent_is_caller, int *pidfd, brig_error **err);
+
+/* Clones the container init into the namespaces of plan: those given by
+ * path are entered first (brig_ns_enter_joined), then clone3() creates the
+ * new ones (plan->clone_flags).  Without a user namespace given by path
+ * this process returns to its own namespaces afterwards; with one, a
+ * helper process joins them and the init becomes our child whatever
+ * parent_is_caller says.  Returns as brig_spawn_clone(). */
+pid_t brig_spawn_init(brig_ns_plan *plan, bool parent_is_caller, int *pidfd, brig_error **err);
 
 /* Waits until the process of pidfd has exited; reaps it if it is our
  * child.  Returns the wait status, or -1 when it is not our child. */

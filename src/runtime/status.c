@@ -118,8 +118,8 @@ brig_cdir_create(const char *root, const char *id, brig_cdir *c, brig_error **er
   return 0;
 }
 
-int
-brig_cdir_open(const char *root, const char *id, brig_cdir *c, brig_error **err)
+static int
+cdir_open(const char *root, const char *id, bool lock, brig_cdir *c, brig_error **err)
 {
   struct stat st;
   int rootfd, fd;
@@ -130,7 +130,7 @@ brig_cdir_open(const char *root, const char *id, brig_cdir *c, brig_error **err)
   if (rootfd < 0 && errno != ENOENT)
     return brig_fail(err, errno, "state root %s", root);
   fd = rootfd < 0 ? -1 : openat(rootfd, id, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
-  if (fd >= 0 && flock(fd, LOCK_EX) < 0) {
+  if (fd >= 0 && lock && flock(fd, LOCK_EX) < 0) {
     int saved = errno;
 
     close(fd);
@@ -154,6 +154,18 @@ brig_cdir_open(const char *root, const char *id, brig_cdir *c, brig_error **err)
     return brig_fail(err, ENOMEM, "state dir");
   }
   return 0;
+}
+
+int
+brig_cdir_open(const char *root, const char *id, brig_cdir *c, brig_error **err)
+{
+  return cdir_open(root, id, true, c, err);
+}
+
+int
+brig_cdir_open_unlocked(const char *root, const char *id, brig_cdir *c, brig_error **err)
+{
+  return cdir_open(root, id, false, c, err);
 }
 
 void
@@ -294,6 +306,8 @@ brig_state_load(brig_cdir *c, unsigned long long *starttime, brig_error **err)
   if (s->pid <= 0 || brig_proc_stat(s->pid, &now, &pstate) < 0 || now != st || pstate == 'Z' ||
       pstate == 'X')
     status = "stopped";
+  else if (strcmp(s->status, "creating") == 0)
+    status = "creating"; /* create writes "created" once the init is READY */
   else if (faccessat(c->fd, BRIG_EXEC_FIFO, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
     status = "created";
   else
@@ -307,6 +321,26 @@ brig_state_load(brig_cdir *c, unsigned long long *starttime, brig_error **err)
     }
   }
   return s;
+}
+
+pid_t
+brig_proc_ns_pid(pid_t pid)
+{
+  _cleanup_free_ char *buf = NULL;
+  char path[64], *line, *last = NULL, *tok, *save = NULL;
+
+  snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+  buf = brig_read_file_at(AT_FDCWD, path, 8192, NULL);
+  if (!buf)
+    return -1;
+  line = strstr(buf, "\nNSpid:");
+  if (!line)
+    return pid;
+  line += 7;
+  line[strcspn(line, "\n")] = '\0';
+  for (tok = strtok_r(line, " \t", &save); tok; tok = strtok_r(NULL, " \t", &save))
+    last = tok;
+  return last ? (pid_t)atoi(last) : pid;
 }
 
 char *

@@ -6,9 +6,12 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
 
+#include "linux/mounts.h"
+#include "linux/resolve.h"
 #include "runtime/spawn.h"
 #include "runtime/terminal.h"
 #include "util/cleanup.h"
@@ -61,6 +64,33 @@ brig_console_send_master(int sock, int master, brig_error **err)
   return 0;
 }
 
+/* runtime-spec config.md (process.terminal): "If set to true, ... the
+ * runtime MUST also supply /dev/console": the pty's slave bound onto it
+ * (an empty file created for it when missing; never through a symlink). */
+static int
+bind_console(int slave, brig_error **err)
+{
+  _cleanup_close_ int root = -1, dev = -1, dst = -1;
+  struct stat st;
+
+  root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (root < 0)
+    return brig_fail(err, errno, "open /");
+  dev = brig_open_in_root(root, "/dev", BRIG_CREATE_DIR);
+  if (dev < 0)
+    return brig_fail(err, errno, "/dev/console: open /dev");
+  if (mknodat(dev, "console", S_IFREG | 0600, 0) < 0 && errno != EEXIST)
+    return brig_fail(err, errno, "/dev/console");
+  dst = openat(dev, "console", O_PATH | O_NOFOLLOW | O_CLOEXEC);
+  if (dst < 0 || fstat(dst, &st) < 0)
+    return brig_fail(err, errno, "/dev/console");
+  if (!S_ISREG(st.st_mode) && !S_ISCHR(st.st_mode))
+    return brig_fail(err, 0, "/dev/console: not a file or a character device");
+  if (brig_bind_onto(slave, "", dst, false, 0) < 0)
+    return brig_fail(err, errno, "bind the pty onto /dev/console");
+  return 0;
+}
+
 int
 brig_terminal_setup(int sync_fd, const oci_process *p, brig_error **err)
 {
@@ -85,6 +115,8 @@ brig_terminal_setup(int sync_fd, const oci_process *p, brig_error **err)
   }
   if (p->user && fchown(slave, p->user->uid, (gid_t)-1) < 0 && errno != EINVAL)
     return brig_fail(err, errno, "chown pty slave");
+  if (bind_console(slave, err) < 0)
+    return -1;
   if (brig_sync_send(sync_fd, BRIG_SYNC_PTY, 0, NULL, master) < 0)
     return brig_fail(err, errno, "send pty master");
   if (setsid() < 0)

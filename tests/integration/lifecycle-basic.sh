@@ -69,10 +69,15 @@ wait_stopped kall
 ok $? "kill --all stops the container"
 check "delete --force of a stopped container" B delete --force kall
 
-# created container: delete kills the waiting init
+# created container: the runtime-spec wants an error without --force
+# (runc deletes it); delete --force kills the waiting init
 B create --bundle sleep c2 </dev/null >/dev/null 2>&1
 pid=$(B state c2 | jq -r .pid)
-check "delete a created container" B delete c2
+expect_error "delete a created container without --force" \
+  "brig: delete: cannot delete container c2 that is not stopped: created" B delete c2
+[ "$(B state c2 | jq -r .status)" = created ] && kill -0 "$pid"
+ok $? "... has no effect on the container"
+check "delete --force a created container" B delete --force c2
 ! kill -0 "$pid" 2>/dev/null || [ "$(awk '{print $3}' /proc/$pid/stat 2>/dev/null)" = Z ]
 ok $? "its init is gone"
 B run -d --bundle sleep c3 </dev/null >/dev/null 2>&1

@@ -51,20 +51,21 @@ expect_error "start: bad id" "brig: start: invalid container id 'x y'" B start "
 nothing_left "bad id"
 
 new_bundle badsysctl '.linux.sysctl = {"no.such.key":"1"}'
-expect_error "bad sysctl" "brig: create: sysctl no.such.key: No such file or directory" B create -b badsysctl e8
+expect_error "sysctl that is not namespaced" \
+  'brig: create: config.json: linux.sysctl["no.such.key"]: not namespaced' B create -b badsysctl e8
 nothing_left "bad sysctl"
 
-new_bundle badcap '.process.capabilities.bounding += ["CAP_NOPE"]'
-expect_error "unknown capability" \
-  "brig: create: config.json: process.capabilities.bounding: unknown capability CAP_NOPE" B create -b badcap e9
-nothing_left "unknown capability"
+new_bundle badsysctl2 '.linux.sysctl = {"net.no_such_key":"1"}'
+expect_error "missing namespaced sysctl" \
+  "brig: create: sysctl net.no_such_key: No such file or directory" B create -b badsysctl2 e8
+nothing_left "missing sysctl"
 
 B create -b ok dup </dev/null >/dev/null 2>&1
 ok $? "first create of dup"
 expect_error "duplicate id" "brig: create: container dup already exists" B create -b ok dup
 [ "$(ls "$ROOT")" = dup ]
 ok $? "duplicate create left the first container alone"
-B delete dup
+B delete --force dup
 nothing_left "duplicate id"
 
 new_bundle hookfail '.hooks = {"createRuntime":[{"path":"/bin/sh","args":["sh","-c","echo hook-said-no >&2; exit 3"]}]}'

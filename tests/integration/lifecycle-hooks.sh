@@ -40,4 +40,68 @@ ok $? "failing poststart/poststop hooks do not fail run"
 grep -q "poststart hook /bin/false: exit status 1" "$TEST_TMP/w1.err"
 ok $? "... but are reported as warnings"
 nothing_left "hooks"
+
+# createContainer hooks run in the container's namespaces (runtime-spec
+# runtime.md), with the pid as seen there; startContainer gets "created".
+new_bundle ccns '.hooks = {"createContainer":[{"path":"/bin/sh","args":["sh","-c",
+    "for n in pid net uts ipc; do readlink /proc/self/ns/$n; done >\($t)/cc-ns; cat >\($t)/cc-state.json"]}],
+  "startContainer":[{"path":"/bin/sh","args":["sh","-c","cat >/dev/shm/sc.json"]}]}
+  | .process.args = ["sh", "-c", "for n in pid net uts ipc; do readlink /proc/self/ns/$n; done; cat /dev/shm/sc.json"]' \
+  --arg t "$TEST_TMP"
+B run -b ccns cc </dev/null >cc.out 2>&1
+ok $? "run with a createContainer hook"
+[ -s cc-ns ] && [ "$(head -n 4 cc.out)" = "$(cat cc-ns)" ] && [ "$(sed -n 1p cc-ns)" != "$(readlink /proc/self/ns/pid)" ]
+ok $? "createContainer ran in the container's pid, network, uts and ipc namespaces"
+jq -e '.pid == 1 and .status == "creating" and .id == "cc"' cc-state.json >/dev/null
+ok $? "createContainer state: the pid in the container (1), status creating"
+tail -n +5 cc.out | jq -e '.pid == 1 and .status == "created"' >/dev/null
+ok $? "startContainer state: the pid in the container (1), status created"
+
+# ... also in a new user namespace (setns with CLONE_NEWUSER too).
+chmod 755 "$TEST_TMP"
+new_bundle ccuser '.linux.namespaces += [{"type":"user"}]
+  | .linux.uidMappings = [{"containerID":0,"hostID":100000,"size":65536}]
+  | .linux.gidMappings = [{"containerID":0,"hostID":100000,"size":65536}]
+  | .mounts |= map(select(.type != "sysfs" and .type != "cgroup")) | del(.linux.resources)
+  | .hooks = {"createContainer":[{"path":"/bin/sh","args":["sh","-c","readlink /proc/self/ns/user >\($t)/ccuser.ns"]}]}
+  | .process.args = ["readlink", "/proc/self/ns/user"]' --arg t "$TEST_TMP"
+B run -b ccuser ccu </dev/null >ccu.out 2>&1 && [ "$(cat ccu.out)" = "$(cat ccuser.ns)" ] &&
+  [ "$(cat ccuser.ns)" != "$(readlink /proc/self/ns/user)" ]
+ok $? "createContainer ran in the container's new user namespace"
+
+# A failing create hook stops the container and runs poststop.
+new_bundle failpost '.hooks = {"createRuntime":[{"path":"/bin/false"}],
+  "poststop":[{"path":"/bin/sh","args":["sh","-c","cat >\($t)/fp-poststop.json"]}]}' --arg t "$TEST_TMP"
+expect_error "createRuntime hook failure" "brig: create: createRuntime hook /bin/false: exit status 1" \
+  B create -b failpost fp
+jq -e '.status == "stopped" and .id == "fp"' fp-poststop.json >/dev/null
+ok $? "poststop ran after the failed createRuntime hook"
+nothing_left "failed create hook"
+
+new_bundle relhook '.hooks = {"prestart":[{"path":"bin/true"}]}'
+expect_error "relative hook path" "brig: create: config.json: hooks.prestart[0].path: must be an absolute path" \
+  B create -b relhook rh
+new_bundle zerotimeout '.hooks = {"poststop":[{"path":"/bin/true"},{"path":"/bin/true","timeout":0}]}'
+expect_error "hook timeout 0" "brig: create: config.json: hooks.poststop[1].timeout: must be greater than zero" \
+  B create -b zerotimeout zt
+new_bundle bigtimeout '.hooks = {"createRuntime":[{"path":"/bin/true","timeout":2147483647}]} | .process.args = ["true"]'
+B run -b bigtimeout bt </dev/null >/dev/null 2>&1
+ok $? "a hook timeout of 2^31-1 s (no overflow of the deadline)"
+nothing_left "hook validation"
+
+# state (and list) while create runs hooks: no lock, status "creating".
+new_bundle stinhook '.hooks = {"createRuntime":[{"path":"/bin/sh","args":["sh","-c",
+    "\($brig) --root \($root) state sh1 >\($t)/sh1.json; \($brig) --root \($root) list -q >\($t)/sh1.list"],"timeout":10}]}' \
+  --arg t "$TEST_TMP" --arg brig "$BRIG" --arg root "$ROOT"
+start=$(date +%s)
+B create -b stinhook sh1 </dev/null >/dev/null 2>&1
+ok $? "create whose createRuntime hook calls brig state and list"
+[ $(($(date +%s) - start)) -lt 5 ]
+ok $? "... without waiting for a lock"
+pid=$(B state sh1 | jq -r .pid)
+jq -e --arg pid "$pid" '.status == "creating" and (.pid|tostring) == $pid' sh1.json >/dev/null &&
+  [ "$(cat sh1.list)" = sh1 ]
+ok $? "the hook saw status creating and the init's pid"
+B delete --force sh1
+nothing_left "state during hooks"
 done_testing

@@ -50,6 +50,6 @@ readlink "/proc/$pid/exe" | grep -q '^/memfd:brig'
 ok $? "the waiting init runs brig from a memfd"
 ! sh -c "echo x >>/proc/$pid/exe" 2>/dev/null
 ok $? "the init's exe cannot be written, even by root (sealed)"
-B delete x1
+B delete --force x1
 nothing_left "end"
 done_testing

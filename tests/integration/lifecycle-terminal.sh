@@ -13,7 +13,8 @@ if ! cc -o recvtty "$HELPERS/recvtty.c" 2>cc.err; then
 fi
 
 new_bundle tty '.process.terminal = true | .process.consoleSize = {"height":30,"width":100}
-  | .process.args = ["sh", "-c", "tty; stty size; [ -t 0 ] && [ -t 1 ] && [ -t 2 ] && echo stdio-is-tty; ps -o pid,tty | grep -c pts/0 >/dev/null && echo ctty"]'
+  | .process.args = ["sh", "-c", "tty; stty size; [ -t 0 ] && [ -t 1 ] && [ -t 2 ] && echo stdio-is-tty; ps -o pid,tty | grep -c pts/0 >/dev/null && echo ctty;
+    [ \"$(stat -c %t:%T /dev/console)\" = \"$(stat -L -c %t:%T /proc/self/fd/0)\" ] && echo console-is-the-pty"]'
 ./recvtty "$TEST_TMP/console.sock" >tty.out 2>tty.err &
 rpid=$!
 for _ in $(seq 50); do [ -S "$TEST_TMP/console.sock" ] && break; sleep 0.05; done
@@ -27,6 +28,8 @@ echo "$out" | grep -qx "30 100"
 ok $? "consoleSize applied"
 echo "$out" | grep -qx stdio-is-tty
 ok $? "stdin, stdout, stderr are the terminal"
+echo "$out" | grep -qx console-is-the-pty
+ok $? "/dev/console is the pty (runtime-spec: MUST also supply /dev/console)"
 wait_stopped t1
 B delete t1
 nothing_left "terminal"

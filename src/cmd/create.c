@@ -51,6 +51,7 @@ brig_parse_create_args(const brig_globals *g, const char *cmd, bool run_flags, i
 
   memset(a, 0, sizeof(*a));
   a->opts.root = g->root;
+  a->opts.cgroup_manager = g->cgroup_manager;
   a->opts.bundle = ".";
   optind = 1;
   while ((c = getopt_long(argc, argv, run_flags ? "+:b:dh" : "+:b:h", options, NULL)) != -1) {

@@ -22,6 +22,7 @@
 #include "linux/rlimits.h"
 #include "linux/sysctl.h"
 #include "runtime/container.h"
+#include "runtime/container-cgroup.h"
 #include "runtime/hooks.h"
 #include "runtime/init.h"
 #include "runtime/spawn.h"
@@ -54,6 +55,7 @@ typedef struct create_ctx {
   bool pid_file_done; /* written: removed again if create fails after */
   bool hook_failed;   /* a create hook failed: poststop runs (runtime.md) */
   brig_seccomp_filter *seccomp;
+  brig_cgroup *cgroup;
 } create_ctx;
 
 static int
@@ -253,6 +255,7 @@ child_main(create_ctx *c, int child_sock)
     .preserve_fds = c->o->preserve_fds,
     .listen_fds = listen_fds(),
     .seccomp = c->seccomp,
+    .unshare_cgroupns = c->cgroup && (c->ns.all_flags & CLONE_NEWCGROUP),
   };
 
   /* The lock belongs to brig: the init must not keep the directory locked
@@ -357,6 +360,10 @@ talk_to_init(create_ctx *c, brig_error **err)
    * the pid; create writes "created" at READY. */
   if (brig_proc_stat(c->pid, &starttime, NULL) < 0)
     return brig_fail(err, 0, "container init exited during setup");
+  /* Into its cgroup before it runs anything of the container's. */
+  if (c->cgroup && (brig_cgroup_enter(c->cgroup, c->pid, err) < 0 ||
+                    brig_container_cgroup_save(&c->cdir, c->cgroup, err) < 0))
+    return -1;
   if (brig_state_save(&c->cdir, c->state, starttime, err) < 0)
     return -1;
   if (brig_sync_send(c->sock, BRIG_SYNC_GO, 0, pid, -1) < 0)
@@ -459,6 +466,7 @@ create_ctx_free(create_ctx *c)
   free(c->bundle);
   free(c->rootfs);
   brig_seccomp_filter_free(c->seccomp);
+  brig_cgroup_free(c->cgroup);
   brig_cdir_close(&c->cdir);
 }
 
@@ -478,6 +486,12 @@ create_locked(const brig_create_opts *o, create_ctx *c, brig_error **err)
   if (load_spec(c, err) < 0 || brig_ns_plan_build(c->spec, &c->ns, err) < 0 ||
       validate_spec(c, err) < 0 || build_state(c, err) < 0 || build_seccomp(c, err) < 0)
     goto fail;
+  if (brig_container_cgroup_create(o->cgroup_manager, o->id, c->spec, &c->cgroup, err) < 0)
+    goto fail;
+  /* A cgroup namespace made at clone time would be rooted at brig's own
+   * cgroup: the init unshares it once it is in the container's. */
+  if (c->cgroup)
+    c->ns.clone_flags &= ~(uint64_t)CLONE_NEWCGROUP;
   if (o->console_socket) {
     c->console_fd = brig_console_socket_connect(o->console_socket, err);
     if (c->console_fd < 0)
@@ -521,6 +535,8 @@ create_locked(const brig_create_opts *o, create_ctx *c, brig_error **err)
 
 fail:
   kill_and_wait(c->pid, c->pidfd);
+  if (c->cgroup)
+    brig_cgroup_destroy(c->cgroup, NULL);
   if (c->pid_file_done)
     unlink(o->pid_file);
   /* runtime-spec runtime.md: a failing prestart, createRuntime or
@@ -683,6 +699,20 @@ run_poststop(brig_cdir *cd, oci_state *s)
     oci_spec_free(spec);
 }
 
+/* Kills whatever is left in the container's cgroup and removes it. */
+static int
+destroy_cgroup(brig_cdir *cd, brig_error **err)
+{
+  brig_cgroup *cg = brig_container_cgroup_load(cd, err);
+  int r;
+
+  if (!cg)
+    return *err ? -1 : 0;
+  r = brig_cgroup_destroy(cg, err);
+  brig_cgroup_free(cg);
+  return r;
+}
+
 static int
 delete_locked(brig_cdir *cd, bool force, brig_error **err)
 {
@@ -712,6 +742,10 @@ delete_locked(brig_cdir *cd, bool force, brig_error **err)
       kill_and_wait(s->pid, pidfd);
       close(pidfd);
     }
+  }
+  if (destroy_cgroup(cd, err) < 0) {
+    oci_state_free(s);
+    return -1;
   }
   run_poststop(cd, s);
   oci_state_free(s);
@@ -857,6 +891,7 @@ brig_container_kill(const char *root, const char *id, int sig, bool all, brig_er
   brig_cdir cd = BRIG_CDIR_INIT;
   unsigned long long starttime;
   _cleanup_close_ int pidfd = -1;
+  brig_cgroup *cg;
   oci_state *s;
   int r = 0;
 
@@ -871,10 +906,20 @@ brig_container_kill(const char *root, const char *id, int sig, bool all, brig_er
   if (pidfd < 0) {
     r = brig_fail(err, 0, "container %s is not running", id);
   } else {
-    if (all)
-      signal_pid_namespace(s->pid, sig);
-    if (syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0) < 0)
-      r = brig_fail(err, errno, "send signal %d to %d", sig, (int)s->pid);
+    cg = all ? brig_container_cgroup_load(&cd, err) : NULL;
+    if (cg) {
+      /* Every process of the cgroup, frozen meanwhile so that none forks
+       * away from the signal; the init is one of them. */
+      r = brig_cgroup_kill(cg, sig, err);
+      brig_cgroup_free(cg);
+    } else if (all && *err) {
+      r = -1;
+    } else {
+      if (all) /* created with --cgroup-manager disabled */
+        signal_pid_namespace(s->pid, sig);
+      if (syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0) < 0)
+        r = brig_fail(err, errno, "send signal %d to %d", sig, (int)s->pid);
+    }
   }
   oci_state_free(s);
   brig_cdir_close(&cd);

@@ -5,6 +5,8 @@
 
 #include <stdbool.h>
 
+#include "brig.h"
+
 #include "libocispec/ocispec.h"
 #include "util/error.h"
 
@@ -18,6 +20,7 @@ typedef struct brig_create_opts {
   bool no_new_keyring;
   int preserve_fds;
   bool init_is_our_child; /* run in the foreground: we wait for the init */
+  enum brig_cgroup_manager cgroup_manager;
 } brig_create_opts;
 
 int brig_container_create(const brig_create_opts *o, brig_error **err);

@@ -17,8 +17,8 @@
 #endif
 
 /* The lists below are what the runtime honours today; each change that
- * makes the runtime do more adds its part.  Cgroups are not managed yet,
- * so they are reported as not enabled. */
+ * makes the runtime do more adds its part.  Cgroups are managed through
+ * cgroupfs (v1, v2 and hybrid); the systemd driver does not exist yet. */
 static const char *const supported_hooks[] = {
   "prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop", NULL,
 };
@@ -254,6 +254,7 @@ brig_features(brig_error **err)
     goto oom;
   l->cgroup->has_v1 = l->cgroup->has_v2 = l->cgroup->has_systemd = true;
   l->cgroup->has_systemd_user = l->cgroup->has_rdma = true;
+  l->cgroup->v1 = l->cgroup->v2 = l->cgroup->rdma = true;
   l->seccomp->has_enabled = true;
 #ifdef HAVE_SECCOMP
   if (seccomp_features(l->seccomp) < 0)

@@ -93,6 +93,8 @@ init_prepare_process(brig_init_ctx *ctx, brig_error **err)
     if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
       return brig_fail(err, errno, "become root in the user namespace");
   }
+  if (ctx->unshare_cgroupns && unshare(CLONE_NEWCGROUP) < 0)
+    return brig_fail(err, errno, "unshare the cgroup namespace");
   return 0;
 }
 

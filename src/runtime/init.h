@@ -28,6 +28,9 @@ typedef struct brig_init_ctx {
    * notifying rule it is loaded before READY and its listener fd goes to
    * brig (SECCOMP); otherwise as late as the kernel allows (see load.h). */
   const struct brig_seccomp_filter *seccomp;
+  /* The cgroup namespace is unshared after brig moved the init into its
+   * cgroup (at the first GO), so that the cgroup is its root. */
+  bool unshare_cgroupns;
 } brig_init_ctx;
 
 /* The syscalls the init makes after an early seccomp load (a filter with

@@ -7,6 +7,7 @@ BRIG_LIFECYCLE_LIB_SOURCES = \
 	src/runtime/hooks.c src/runtime/hooks.h \
 	src/runtime/terminal.c src/runtime/terminal.h \
 	src/runtime/sealed-exe.c src/runtime/sealed-exe.h \
+	src/runtime/container-cgroup.c src/runtime/container-cgroup.h \
 	src/linux/namespaces.c src/linux/namespaces.h \
 	src/linux/resolve.c src/linux/resolve.h \
 	src/linux/rootfs.c src/linux/rootfs.h \
@@ -33,6 +34,7 @@ BRIG_LIFECYCLE_TESTS = \
 	tests/integration/lifecycle-concurrency.sh \
 	tests/integration/lifecycle-security.sh \
 	tests/integration/lifecycle-seccomp.sh \
+	tests/integration/lifecycle-cgroup.sh \
 	tests/integration/lifecycle-devnull.sh \
 	tests/integration/lifecycle-joinns.sh \
 	tests/integration/lifecycle-spec.sh

@@ -1,0 +1,97 @@
+#!/bin/bash
+# Cgroups through the lifecycle: the container's cgroup is created with
+# its resources before the init runs, the init is in it in every
+# hierarchy, the cgroup namespace is rooted there, kill --all reaches
+# every process of it, delete removes it, and a failed create leaves none.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lifecycle-lib.sh"
+lifecycle_setup "cgroups"
+
+cgbase=/brig-it-$$
+cleanup_cgroups() {
+  for d in /sys/fs/cgroup/*"$cgbase" /sys/fs/cgroup/*/"$cgbase"; do
+    [ -d "$d" ] && find "$d" -depth -type d -exec rmdir {} + 2>/dev/null
+  done
+}
+trap 'cleanup_cgroups; tap_cleanup' EXIT
+
+leftover_dirs() { # leftover_dirs PATH: cgroup dirs of PATH in any hierarchy
+  for h in /sys/fs/cgroup/*/; do [ -d "$h${1#/}" ] && echo "$h${1#/}"; done
+}
+
+new_bundle "$TEST_TMP/b1" '.linux.cgroupsPath = $p | .process.args = ["sh", "-c", "sleep 100 & sleep 100"] |
+  .linux.resources.memory = {"limit": 67108864} | .linux.resources.pids = {"limit": 40} |
+  .linux.resources.cpu = {"shares": 512}' --arg p "$cgbase/c1"
+B run -d --bundle "$TEST_TMP/b1" c1
+ok $? "run -d with resources and cgroupsPath $cgbase/c1"
+pid=$(B state c1 | jq .pid)
+[ "$(cat /sys/fs/cgroup/memory$cgbase/c1/memory.limit_in_bytes)" = 67108864 ]
+ok $? "memory.limit_in_bytes"
+[ "$(cat /sys/fs/cgroup/pids$cgbase/c1/pids.max)" = 40 ]
+ok $? "pids.max"
+[ "$(cat /sys/fs/cgroup/cpu,cpuacct$cgbase/c1/cpu.shares 2>/dev/null || cat /sys/fs/cgroup/cpu$cgbase/c1/cpu.shares)" = 512 ]
+ok $? "cpu.shares"
+grep -q "^[0-9]*:memory:$cgbase/c1\$" /proc/"$pid"/cgroup && grep -q "^0::$cgbase/c1\$" /proc/"$pid"/cgroup
+ok $? "the init is in the cgroup in the v1 hierarchies and the unified one"
+[ "$(wc -l <"/sys/fs/cgroup/memory$cgbase/c1/cgroup.procs")" -eq 2 ]
+ok $? "both processes in the cgroup (sh exec'd the last sleep)"
+B kill --all c1 KILL
+ok $? "kill --all"
+sleep 0.5
+[ "$(wc -l <"/sys/fs/cgroup/memory$cgbase/c1/cgroup.procs")" -eq 0 ]
+ok $? "kill --all reached every process of the cgroup"
+B delete c1
+ok $? "delete"
+[ -z "$(leftover_dirs "$cgbase/c1")" ]
+ok $? "delete removed the cgroup from every hierarchy"
+
+# The cgroup namespace is rooted at the container's cgroup.
+new_bundle "$TEST_TMP/b6" '.linux.cgroupsPath = $p | .process.args = ["cat", "/proc/self/cgroup"]' \
+  --arg p "$cgbase/c6"
+out=$(B run --bundle "$TEST_TMP/b6" c6 2>&1)
+echo "$out" | grep -q '^[0-9]*:memory:/$' && echo "$out" | grep -q '^0::/$' && ! echo "$out" | grep -q brig-it
+ok $? "inside, /proc/self/cgroup says / (cgroup namespace rooted at the container's cgroup)"
+
+# Default path /brig/<id>.
+new_bundle "$TEST_TMP/b2" '.process.args = ["sleep", "100"]'
+B run -d --bundle "$TEST_TMP/b2" "c2-$$"
+grep -q ":memory:/brig/c2-$$\$" /proc/"$(B state "c2-$$" | jq .pid)"/cgroup
+ok $? "without cgroupsPath the cgroup is /brig/<id>"
+B delete --force "c2-$$"
+
+# The device cgroup of the spec applies: deny-all with CAP_MKNOD.
+new_bundle "$TEST_TMP/b3" '.linux.cgroupsPath = $p | .process.capabilities.bounding += ["CAP_MKNOD"] |
+  .process.capabilities.effective += ["CAP_MKNOD"] | .process.capabilities.permitted += ["CAP_MKNOD"] |
+  .root.readonly = false |
+  .process.args = ["sh", "-c", "mknod /tmp/disk b 7 0 && head -c 1 /tmp/disk >/dev/null; echo status=$?"]' \
+  --arg p "$cgbase/c3"
+out=$(B run --bundle "$TEST_TMP/b3" c3 2>&1)
+echo "$out" | grep -q 'status=1'
+ok $? "devices: a block device cannot be opened under the default deny-all rule: $(echo "$out" | tr '\n' ' ')"
+
+# A resource the kernel refuses fails create, leaving no cgroup and no state.
+new_bundle "$TEST_TMP/b4" '.linux.cgroupsPath = $p | .linux.resources.cpu = {"quota": 500, "period": 100}' \
+  --arg p "$cgbase/c4"
+B create --bundle "$TEST_TMP/b4" c4 >/dev/null 2>"$TEST_TMP/c4.err"
+[ $? -ne 0 ] && grep -q 'linux.resources.cpu' "$TEST_TMP/c4.err" && [ "$(wc -l <"$TEST_TMP/c4.err")" -eq 1 ]
+ok $? "a refused resource is a create error naming the field: $(cat "$TEST_TMP/c4.err")"
+[ -z "$(leftover_dirs "$cgbase/c4")" ]
+ok $? "the failed create left no cgroup"
+nothing_left "failed create"
+
+# --cgroup-manager disabled creates none; the systemd manager is refused.
+new_bundle "$TEST_TMP/b5" '.linux.cgroupsPath = $p | .process.args = ["true"]' --arg p "$cgbase/c5"
+"$BRIG" --root "$ROOT" --cgroup-manager disabled run --bundle "$TEST_TMP/b5" c5
+ok $? "--cgroup-manager disabled runs"
+[ -z "$(leftover_dirs "$cgbase/c5")" ]
+ok $? "--cgroup-manager disabled made no cgroup"
+if [ ! -d /run/systemd/system ]; then
+  expect_error "--systemd-cgroup without systemd" \
+    "brig: create: --systemd-cgroup: systemd is not running" \
+    "$BRIG" --root "$ROOT" --systemd-cgroup create --bundle "$TEST_TMP/b5" c6
+else
+  skip "--systemd-cgroup without systemd" "systemd runs here"
+fi
+nothing_left "cgroups"
+
+done_testing

@@ -15,17 +15,12 @@
 #include <unistd.h>
 
 #include "runtime/spawn.h"
+#include "util/fdpass.h"
 
 int
 brig_sync_send(int sock, enum brig_sync_type type, int errnum, const char *text, int fd)
 {
   brig_sync_msg msg;
-  struct iovec iov;
-  struct msghdr mh = { 0 };
-  union {
-    char buf[CMSG_SPACE(sizeof(int))];
-    struct cmsghdr align;
-  } cbuf;
   size_t len = 0;
 
   memset(&msg, 0, sizeof(msg));
@@ -37,26 +32,7 @@ brig_sync_send(int sock, enum brig_sync_type type, int errnum, const char *text,
       len = sizeof(msg.text) - 1;
     memcpy(msg.text, text, len);
   }
-  iov.iov_base = &msg;
-  iov.iov_len = offsetof(brig_sync_msg, text) + len + 1;
-  mh.msg_iov = &iov;
-  mh.msg_iovlen = 1;
-  if (fd >= 0) {
-    struct cmsghdr *c;
-
-    memset(&cbuf, 0, sizeof(cbuf));
-    mh.msg_control = cbuf.buf;
-    mh.msg_controllen = sizeof(cbuf.buf);
-    c = CMSG_FIRSTHDR(&mh);
-    c->cmsg_level = SOL_SOCKET;
-    c->cmsg_type = SCM_RIGHTS;
-    c->cmsg_len = CMSG_LEN(sizeof(int));
-    memcpy(CMSG_DATA(c), &fd, sizeof(int));
-  }
-  while (sendmsg(sock, &mh, MSG_NOSIGNAL) < 0)
-    if (errno != EINTR)
-      return -1;
-  return 0;
+  return brig_send_with_fd(sock, &msg, offsetof(brig_sync_msg, text) + len + 1, fd) < 0 ? -1 : 0;
 }
 
 int

@@ -14,6 +14,7 @@
 #include "linux/resolve.h"
 #include "runtime/spawn.h"
 #include "runtime/terminal.h"
+#include "util/fdpass.h"
 #include "util/cleanup.h"
 
 int
@@ -40,26 +41,10 @@ brig_console_socket_connect(const char *path, brig_error **err)
 int
 brig_console_send_master(int sock, int master, brig_error **err)
 {
-  char name[] = "/dev/ptmx";
-  struct iovec iov = { name, sizeof(name) - 1 };
-  union {
-    char buf[CMSG_SPACE(sizeof(int))];
-    struct cmsghdr align;
-  } cbuf;
-  struct msghdr mh = { 0 };
-  struct cmsghdr *c;
+  /* The payload is what runc sends (engines ignore it). */
+  static const char name[] = "/dev/ptmx";
 
-  memset(&cbuf, 0, sizeof(cbuf));
-  mh.msg_iov = &iov;
-  mh.msg_iovlen = 1;
-  mh.msg_control = cbuf.buf;
-  mh.msg_controllen = sizeof(cbuf.buf);
-  c = CMSG_FIRSTHDR(&mh);
-  c->cmsg_level = SOL_SOCKET;
-  c->cmsg_type = SCM_RIGHTS;
-  c->cmsg_len = CMSG_LEN(sizeof(int));
-  memcpy(CMSG_DATA(c), &master, sizeof(int));
-  if (sendmsg(sock, &mh, MSG_NOSIGNAL) < 0)
+  if (brig_send_with_fd(sock, name, sizeof(name) - 1, master) < 0)
     return brig_fail(err, errno, "send pty master to the console socket");
   return 0;
 }

@@ -10,6 +10,7 @@
 #include <yajl/yajl_gen.h>
 
 #include "seccomp/listener.h"
+#include "util/fdpass.h"
 #include "util/cleanup.h"
 #include "util/log.h"
 
@@ -148,33 +149,6 @@ brig_seccomp_listener_connect(const oci_seccomp *sc, int *sock, brig_error **err
   return 0;
 }
 
-/* The fd travels with the first bytes; the rest of a long state follows. */
-static ssize_t
-send_with_fd(int sock, const char *buf, size_t len, int fd)
-{
-  union {
-    char buf[CMSG_SPACE(sizeof(int))];
-    struct cmsghdr align;
-  } control;
-  struct iovec iov = { .iov_base = (void *)buf, .iov_len = len };
-  struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
-  struct cmsghdr *cmsg;
-  ssize_t n;
-
-  memset(&control, 0, sizeof(control));
-  msg.msg_control = control.buf;
-  msg.msg_controllen = sizeof(control.buf);
-  cmsg = CMSG_FIRSTHDR(&msg);
-  cmsg->cmsg_level = SOL_SOCKET;
-  cmsg->cmsg_type = SCM_RIGHTS;
-  cmsg->cmsg_len = CMSG_LEN(sizeof(int));
-  memcpy(CMSG_DATA(cmsg), &fd, sizeof(int));
-  do
-    n = sendmsg(sock, &msg, MSG_NOSIGNAL);
-  while (n < 0 && errno == EINTR);
-  return n;
-}
-
 int
 brig_seccomp_listener_send(int sock, const oci_seccomp *sc, const oci_state *state, int notify_fd,
                            brig_error **err)
@@ -188,7 +162,7 @@ brig_seccomp_listener_send(int sock, const oci_seccomp *sc, const oci_state *sta
     return brig_fail(err, EBADF, "seccomp: listener %s: no listener fd to send", path);
   if (brig_seccomp_listener_message(sc, state, &json, &len, err) < 0)
     return -1;
-  n = send_with_fd(sock, json, len, notify_fd);
+  n = brig_send_with_fd(sock, json, len, notify_fd);
   if (n < 0)
     return brig_fail(err, errno, "seccomp: listener %s: send", path);
   for (off = (size_t)n; off < len; off += (size_t)n) {

@@ -14,6 +14,7 @@
 
 #include "config.h"
 #include "brig.h"
+#include "cmd/cgroup-commands.h"
 #include "cmd/commands.h"
 #include "cmd/lifecycle-commands.h"
 #include "libocispec/ocispec.h"
@@ -41,7 +42,7 @@ static const brig_command brig_commands[] = {
   { "events", "show container events and resource statistics", "events [OPTIONS] ID",
     "      --stats               print statistics once and exit\n"
     "      --interval DURATION   statistics interval (default 5s)\n",
-    NULL },
+    brig_cmd_events },
   { "exec", "run a new process inside a container", "exec [OPTIONS] ID COMMAND [ARGS...]", NULL,
     NULL },
   { "features", "show the features this build of brig implements (JSON)", "features", NULL,
@@ -53,11 +54,11 @@ static const brig_command brig_commands[] = {
     "  -f, --format table|json   output format (default table)\n"
     "  -q, --quiet               print only container ids\n",
     brig_cmd_list },
-  { "pause", "freeze all processes of a container", "pause ID", NULL, NULL },
+  { "pause", "freeze all processes of a container", "pause ID", NULL, brig_cmd_pause },
   { "ps", "list the processes of a container", "ps [OPTIONS] ID [-- PS-OPTIONS]",
-    "  -f, --format table|json   output format (default table)\n", NULL },
+    "  -f, --format table|json   output format (default table)\n", brig_cmd_ps },
   { "restore", "restore a container from a checkpoint", "restore [OPTIONS] ID", NULL, NULL },
-  { "resume", "thaw a paused container", "resume ID", NULL, NULL },
+  { "resume", "thaw a paused container", "resume ID", NULL, brig_cmd_resume },
   { "run", "create and start a container", "run [OPTIONS] ID",
     "  -b, --bundle DIR          bundle directory (default: current directory)\n"
     "      --console-socket SOCK send the pty master of the container over this socket\n"
@@ -74,7 +75,22 @@ static const brig_command brig_commands[] = {
     brig_cmd_spec },
   { "start", "start a created container", "start ID", NULL, brig_cmd_start },
   { "state", "print the state of a container (JSON)", "state ID", NULL, brig_cmd_state },
-  { "update", "change the resource limits of a container", "update [OPTIONS] ID", NULL, NULL },
+  { "update", "change the resource limits of a container", "update [OPTIONS] ID",
+    "  -r, --resources FILE      linux.resources JSON to apply ('-': standard input)\n"
+    "      --memory BYTES        memory limit (suffixes k, m, g, t, p; -1: unlimited)\n"
+    "      --memory-reservation BYTES\n"
+    "                            memory soft limit\n"
+    "      --memory-swap BYTES   memory plus swap limit (-1: unlimited)\n"
+    "      --cpu-shares N        CPU shares (relative weight)\n"
+    "      --cpu-quota US        CPU CFS quota in microseconds per period (-1: none)\n"
+    "      --cpu-period US       CPU CFS period in microseconds\n"
+    "      --cpu-rt-runtime US   realtime runtime in microseconds per period\n"
+    "      --cpu-rt-period US    realtime period in microseconds\n"
+    "      --cpuset-cpus LIST    CPUs allowed (0-3,6)\n"
+    "      --cpuset-mems LIST    memory nodes allowed\n"
+    "      --pids-limit N        maximum number of processes (-1: unlimited)\n"
+    "      --blkio-weight N      block IO weight (10 to 1000)\n",
+    brig_cmd_update },
   /* brig's own commands */
   { "ebpf", "assemble, disassemble and run programs on brig's eBPF VM",
     "ebpf asm|disasm|run [OPTIONS] FILE",
@@ -189,6 +205,37 @@ brig_option_error(const char *cmd, int c, char **argv, brig_error **err)
   if (optopt && optopt != '?')
     return brig_fail(err, 0, "%s%sunknown option -%c", cmd, sep, optopt);
   return brig_fail(err, 0, "%s%sunknown option %s", cmd, sep, bad);
+}
+
+int
+brig_expect_one_id(const char *cmd, int argc, char **argv, const char **id, brig_error **err)
+{
+  if (optind >= argc)
+    return brig_fail(err, 0, "%s: missing container id", cmd);
+  if (optind + 1 < argc)
+    return brig_fail(err, 0, "%s: unexpected argument '%s'", cmd, argv[optind + 1]);
+  *id = argv[optind];
+  return 0;
+}
+
+int
+brig_parse_id_only(const char *cmd, int argc, char **argv, const char **id, brig_error **err)
+{
+  static const struct option options[] = {
+    { "help", no_argument, NULL, 'h' },
+    { NULL, 0, NULL, 0 },
+  };
+  int c;
+
+  optind = 1;
+  while ((c = getopt_long(argc, argv, "+:h", options, NULL)) != -1) {
+    if (c == 'h') {
+      brig_command_help(brig_command_find(cmd));
+      return 1;
+    }
+    return brig_option_error(cmd, c, argv, err);
+  }
+  return brig_expect_one_id(cmd, argc, argv, id, err);
 }
 
 enum {

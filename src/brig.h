@@ -55,4 +55,13 @@ const char *brig_build_tags(void);
  * argv/optind/optopt/c are getopt's state after it returned '?' or ':'. */
 int brig_option_error(const char *cmd, int c, char **argv, brig_error **err);
 
+/* After getopt: exactly one argument left, the container id, in *id;
+ * otherwise "COMMAND: missing container id" / "unexpected argument". */
+int brig_expect_one_id(const char *cmd, int argc, char **argv, const char **id, brig_error **err);
+
+/* For commands whose only argument is the container id and whose only
+ * option is --help (start, state, pause, resume): returns 1 after printing
+ * the help, 0 with *id set, -1 with *err set. */
+int brig_parse_id_only(const char *cmd, int argc, char **argv, const char **id, brig_error **err);
+
 #endif

@@ -19,6 +19,7 @@ brig_cmd_delete(const brig_globals *g, int argc, char **argv, brig_error **err)
     { NULL, 0, NULL, 0 },
   };
   bool force = false;
+  const char *id;
   int c;
 
   optind = 1;
@@ -34,11 +35,9 @@ brig_cmd_delete(const brig_globals *g, int argc, char **argv, brig_error **err)
       return brig_option_error("delete", c, argv, err);
     }
   }
-  if (optind >= argc)
-    return brig_fail(err, 0, "delete: missing container id");
-  if (optind + 1 < argc)
-    return brig_fail(err, 0, "delete: unexpected argument '%s'", argv[optind + 1]);
-  if (brig_container_delete(g->root, argv[optind], force, err) < 0)
+  if (brig_expect_one_id("delete", argc, argv, &id, err) < 0)
+    return -1;
+  if (brig_container_delete(g->root, id, force, err) < 0)
     return brig_error_wrap(err, "delete");
   return 0;
 }

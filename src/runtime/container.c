@@ -23,6 +23,7 @@
 #include "linux/sysctl.h"
 #include "runtime/container.h"
 #include "runtime/container-cgroup.h"
+#include "runtime/container-ops.h"
 #include "runtime/hooks.h"
 #include "runtime/init.h"
 #include "runtime/spawn.h"
@@ -739,6 +740,9 @@ delete_locked(brig_cdir *cd, bool force, brig_error **err)
     }
     pidfd = brig_pidfd_verified(s->pid, starttime);
     if (pidfd >= 0) {
+      /* A frozen process acts on SIGKILL only once thawed. */
+      syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
+      brig_container_thaw(cd);
       kill_and_wait(s->pid, pidfd);
       close(pidfd);
     }
@@ -919,6 +923,8 @@ brig_container_kill(const char *root, const char *id, int sig, bool all, brig_er
         signal_pid_namespace(s->pid, sig);
       if (syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0) < 0)
         r = brig_fail(err, errno, "send signal %d to %d", sig, (int)s->pid);
+      else if (sig == SIGKILL)
+        brig_container_thaw(&cd); /* a paused init would hold SIGKILL pending */
     }
   }
   oci_state_free(s);
@@ -937,6 +943,8 @@ brig_container_state(const char *root, const char *id, brig_error **err)
   if (brig_cdir_open_unlocked(root, id, &cd, err) < 0)
     return NULL;
   s = brig_state_load(&cd, NULL, err);
+  if (s)
+    brig_container_derive_paused(&cd, s);
   brig_cdir_close(&cd);
   if (s && strcmp(s->status, "stopped") == 0)
     s->pid = 0;
@@ -984,6 +992,8 @@ brig_container_list(const char *root, oci_state ***out, size_t *n, brig_error **
       continue;
     cd.id = strdup(de->d_name);
     s = brig_state_load(&cd, NULL, &e);
+    if (s)
+      brig_container_derive_paused(&cd, s);
     brig_cdir_close(&cd);
     if (!s) {
       brig_error_free(e);

@@ -8,6 +8,7 @@ BRIG_LIFECYCLE_LIB_SOURCES = \
 	src/runtime/terminal.c src/runtime/terminal.h \
 	src/runtime/sealed-exe.c src/runtime/sealed-exe.h \
 	src/runtime/container-cgroup.c src/runtime/container-cgroup.h \
+	src/runtime/container-ops.c src/runtime/container-ops.h \
 	src/linux/namespaces.c src/linux/namespaces.h \
 	src/linux/resolve.c src/linux/resolve.h \
 	src/linux/rootfs.c src/linux/rootfs.h \
@@ -21,7 +22,9 @@ BRIG_LIFECYCLE_LIB_SOURCES = \
 BRIG_LIFECYCLE_CMD_SOURCES = \
 	src/cmd/lifecycle-commands.h \
 	src/cmd/create.c src/cmd/start.c src/cmd/run.c src/cmd/state.c \
-	src/cmd/kill.c src/cmd/delete.c src/cmd/list.c
+	src/cmd/kill.c src/cmd/delete.c src/cmd/list.c \
+	src/cmd/cgroup-commands.h \
+	src/cmd/pause.c src/cmd/resume.c src/cmd/ps.c src/cmd/update.c src/cmd/events.c
 
 # lifecycle-lib.sh and helpers/recvtty.c are sourced/built by these and
 # belong in EXTRA_DIST.
@@ -37,4 +40,5 @@ BRIG_LIFECYCLE_TESTS = \
 	tests/integration/lifecycle-cgroup.sh \
 	tests/integration/lifecycle-devnull.sh \
 	tests/integration/lifecycle-joinns.sh \
-	tests/integration/lifecycle-spec.sh
+	tests/integration/lifecycle-spec.sh \
+	tests/integration/lifecycle-cgroup-commands.sh

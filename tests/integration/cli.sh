@@ -35,12 +35,12 @@ ok $? "features -h"
 
 # Commands of later milestones must say so, and must not pretend (podman
 # probes `checkpoint --help` and may only see success if it works).
-for c in exec ps pause resume update events checkpoint restore; do
+for c in exec checkpoint restore; do
   expect_error "$c is reported as not implemented" "brig: $c: not implemented yet" "$BRIG" "$c" x
 done
 expect_error "checkpoint --help fails while checkpoint is not implemented" \
   "brig: checkpoint: not implemented yet" "$BRIG" checkpoint --help
-"$BRIG" pause --help 2>/dev/null | grep -q '^Usage: brig pause'
+"$BRIG" checkpoint --help 2>/dev/null | grep -q '^Usage: brig checkpoint'
 ok $? "--help of a command not implemented yet still shows its usage"
 
 expect_error "unknown command" "brig: unknown command 'frobnicate' (see 'brig --help')" \
@@ -94,8 +94,8 @@ for spelling in eq sep; do
          (.time | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}\\.[0-9]{9}Z$"))' "$log" >/dev/null
   ok $? "json log ($spelling): {level, msg, time RFC 3339} line"
 done
-"$BRIG" --log "$TEST_TMP/text.log" pause x 2>/dev/null
-grep -Eq '^time="[^"]+" level=error msg="pause: not implemented yet"$' "$TEST_TMP/text.log"
+"$BRIG" --log "$TEST_TMP/text.log" checkpoint x 2>/dev/null
+grep -Eq '^time="[^"]+" level=error msg="checkpoint: not implemented yet"$' "$TEST_TMP/text.log"
 ok $? "text log: logfmt line"
 "$BRIG" --debug features 2>&1 >/dev/null | grep -q '^brig: debug: command features'
 ok $? "--debug without --log writes debug lines to stderr"

@@ -34,6 +34,12 @@ else
   ok $? "bash: ebpf subcommands"
   [ "$(complete_words brig kill x SIGK)" = "SIGKILL " ]
   ok $? "bash: kill signal names"
+  [ "$(complete_words brig update --memory-s)" = "--memory-swap " ]
+  ok $? "bash: update options"
+  [ "$(complete_words brig ps --format '')" = "json table " ]
+  ok $? "bash: ps --format values"
+  [ "$(complete_words brig events --st)" = "--stats " ]
+  ok $? "bash: events options"
   if is_root; then
     root=$TEST_TMP/root
     mkdir -p "$root"

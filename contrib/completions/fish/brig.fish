@@ -68,6 +68,25 @@ complete -c brig -n "__fish_seen_subcommand_from kill" -s a -l all -d 'Signal ev
 complete -c brig -n "__fish_seen_subcommand_from kill" -a 'KILL TERM INT HUP QUIT USR1 USR2 STOP CONT WINCH' -d 'Signal'
 complete -c brig -n "__fish_seen_subcommand_from delete" -s f -l force -d 'Kill a running container; missing is not an error'
 
+# pause, resume, ps, update, events: container ids
+complete -c brig -n "__fish_seen_subcommand_from pause resume ps update events" -a '(__brig_ids)' -d 'Container'
+complete -c brig -n "__fish_seen_subcommand_from ps" -s f -l format -x -a 'table json' -d 'Output format'
+complete -c brig -n "__fish_seen_subcommand_from update" -s r -l resources -r -F -d 'linux.resources JSON (- for stdin)'
+complete -c brig -n "__fish_seen_subcommand_from update" -l memory -x -d 'Memory limit'
+complete -c brig -n "__fish_seen_subcommand_from update" -l memory-reservation -x -d 'Memory soft limit'
+complete -c brig -n "__fish_seen_subcommand_from update" -l memory-swap -x -d 'Memory plus swap limit'
+complete -c brig -n "__fish_seen_subcommand_from update" -l cpu-shares -x -d 'CPU shares'
+complete -c brig -n "__fish_seen_subcommand_from update" -l cpu-quota -x -d 'CFS quota (microseconds)'
+complete -c brig -n "__fish_seen_subcommand_from update" -l cpu-period -x -d 'CFS period (microseconds)'
+complete -c brig -n "__fish_seen_subcommand_from update" -l cpu-rt-runtime -x -d 'Realtime runtime (microseconds)'
+complete -c brig -n "__fish_seen_subcommand_from update" -l cpu-rt-period -x -d 'Realtime period (microseconds)'
+complete -c brig -n "__fish_seen_subcommand_from update" -l cpuset-cpus -x -d 'CPUs allowed'
+complete -c brig -n "__fish_seen_subcommand_from update" -l cpuset-mems -x -d 'Memory nodes allowed'
+complete -c brig -n "__fish_seen_subcommand_from update" -l pids-limit -x -d 'Maximum number of processes'
+complete -c brig -n "__fish_seen_subcommand_from update" -l blkio-weight -x -d 'Block IO weight'
+complete -c brig -n "__fish_seen_subcommand_from events" -l stats -d 'Print statistics once'
+complete -c brig -n "__fish_seen_subcommand_from events" -l interval -x -a '1s 5s 10s 1m' -d 'Statistics interval'
+
 # list
 complete -c brig -n "__fish_seen_subcommand_from list" -s f -l format -x -a 'table json' -d 'Output format'
 complete -c brig -n "__fish_seen_subcommand_from list" -s q -l quiet -d 'Only ids'

@@ -10,7 +10,9 @@ packages=(
   go-md2man
   # tests: busybox rootfs, JSON checks, runc as a reference runtime,
   # clang + compiler-rt for the libFuzzer targets
-  busybox-static jq runc clang libclang-rt-14-dev
+  busybox-static jq runc clang libclang-rt-14-dev procps
+  # podman's default seccomp profile, for the classic-BPF fidelity test
+  golang-github-containers-common
   # the Firejail profiles (/etc/firejail) the profile tests parse
   firejail
   # completion tests

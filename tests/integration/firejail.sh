@@ -27,7 +27,7 @@ expect_error "an unknown directive names the file and the line" \
 "$BRIG" firejail convert --user nobody --home /home/alice curl >"$TEST_TMP/curl.json" \
   2>"$TEST_TMP/curl.err"
 ok $? "firejail convert curl exits 0"
-python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$TEST_TMP/curl.json"
+jq -e . "$TEST_TMP/curl.json" >/dev/null
 ok $? "the output is JSON"
 grep -q '"run.brig.firejail.profile": "/etc/firejail/curl.profile"' "$TEST_TMP/curl.json"
 ok $? "the profile is recorded in run.brig.firejail.profile"

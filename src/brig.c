@@ -43,8 +43,23 @@ static const brig_command brig_commands[] = {
     "      --stats               print statistics once and exit\n"
     "      --interval DURATION   statistics interval (default 5s)\n",
     brig_cmd_events },
-  { "exec", "run a new process inside a container", "exec [OPTIONS] ID COMMAND [ARGS...]", NULL,
-    NULL },
+  { "exec", "run a new process inside a container", "exec [OPTIONS] ID COMMAND [ARGS...]",
+    "  -p, --process FILE        the process spec (process.json) to run\n"
+    "      --console-socket SOCK send the pty master over this socket\n"
+    "  -t, --tty                 give the process a pty\n"
+    "  -d, --detach              return once the process runs (do not wait for it)\n"
+    "      --pid-file FILE       write the process's pid to FILE\n"
+    "      --cwd DIR             working directory in the container\n"
+    "  -e, --env K=V             set an environment variable (repeatable)\n"
+    "  -u, --user UID[:GID]      run as this user\n"
+    "  -g, --additional-gids GID add a supplementary group (repeatable)\n"
+    "  -c, --cap CAP             add a capability (repeatable)\n"
+    "      --no-new-privs        set no_new_privs\n"
+    "      --preserve-fds N      pass N extra fds (from 3) to the process\n"
+    "      --process-label LABEL SELinux label of the process\n"
+    "      --apparmor PROFILE    AppArmor profile of the process\n"
+    "      --cgroup PATH         the container's cgroup (no other is supported)\n",
+    brig_cmd_exec },
   { "features", "show the features this build of brig implements (JSON)", "features", NULL,
     brig_cmd_features },
   { "kill", "send a signal to a container's init (or all its processes)",

@@ -7,6 +7,7 @@
 int brig_cmd_spec(const brig_globals *g, int argc, char **argv, brig_error **err);
 int brig_cmd_firejail(const brig_globals *g, int argc, char **argv, brig_error **err);
 int brig_cmd_ebpf(const brig_globals *g, int argc, char **argv, brig_error **err);
+int brig_cmd_exec(const brig_globals *g, int argc, char **argv, brig_error **err);
 int brig_cmd_features(const brig_globals *g, int argc, char **argv, brig_error **err);
 
 #endif

@@ -29,6 +29,7 @@
 #include "runtime/spawn.h"
 #include "runtime/status.h"
 #include "runtime/terminal.h"
+#include "runtime/validate-process.h"
 #include "seccomp/filter.h"
 #include "seccomp/listener.h"
 #include "seccomp/load.h"
@@ -142,7 +143,8 @@ validate_spec(create_ctx *c, brig_error **err)
   if (s->process->terminal && !c->o->console_socket)
     return brig_fail(err, 0, "config.json: process.terminal: needs --console-socket");
   if (brig_hooks_validate(s->hooks, err) < 0 || brig_rlimits_validate(s->process, err) < 0 ||
-      brig_sysctl_validate(s->linux, c->ns.clone_flags, err) < 0)
+      brig_sysctl_validate(s->linux, c->ns.clone_flags, err) < 0 ||
+      brig_process_attrs_validate(s, err) < 0)
     return -1;
   /* Warnings only (unknown names, ambient capabilities that cannot be
    * raised): the init parses the sets again. */

@@ -17,14 +17,19 @@ BRIG_LIFECYCLE_LIB_SOURCES = \
 	src/linux/caps.c src/linux/caps.h \
 	src/linux/rlimits.c src/linux/rlimits.h \
 	src/linux/sysctl.c src/linux/sysctl.h \
-	src/util/file-util.c src/util/file-util.h
+	src/linux/sched.c src/linux/sched.h \
+	src/linux/personality.c src/linux/personality.h \
+	src/runtime/validate-process.c src/runtime/validate-process.h \
+	src/util/file-util.c src/util/file-util.h \
+	src/runtime/exec.c src/runtime/exec-process.c src/runtime/exec.h
 
 BRIG_LIFECYCLE_CMD_SOURCES = \
 	src/cmd/lifecycle-commands.h \
 	src/cmd/create.c src/cmd/start.c src/cmd/run.c src/cmd/state.c \
 	src/cmd/kill.c src/cmd/delete.c src/cmd/list.c \
 	src/cmd/cgroup-commands.h \
-	src/cmd/pause.c src/cmd/resume.c src/cmd/ps.c src/cmd/update.c src/cmd/events.c
+	src/cmd/pause.c src/cmd/resume.c src/cmd/ps.c src/cmd/update.c src/cmd/events.c \
+	src/cmd/exec.c
 
 # lifecycle-lib.sh and helpers/recvtty.c are sourced/built by these and
 # belong in EXTRA_DIST.
@@ -41,4 +46,6 @@ BRIG_LIFECYCLE_TESTS = \
 	tests/integration/lifecycle-devnull.sh \
 	tests/integration/lifecycle-joinns.sh \
 	tests/integration/lifecycle-spec.sh \
-	tests/integration/lifecycle-cgroup-commands.sh
+	tests/integration/lifecycle-cgroup-commands.sh \
+	tests/integration/lifecycle-process-attrs.sh \
+	tests/integration/exec.sh

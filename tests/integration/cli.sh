@@ -35,7 +35,7 @@ ok $? "features -h"
 
 # Commands of later milestones must say so, and must not pretend (podman
 # probes `checkpoint --help` and may only see success if it works).
-for c in exec checkpoint restore; do
+for c in checkpoint restore; do
   expect_error "$c is reported as not implemented" "brig: $c: not implemented yet" "$BRIG" "$c" x
 done
 expect_error "checkpoint --help fails while checkpoint is not implemented" \

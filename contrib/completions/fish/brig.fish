@@ -66,6 +66,23 @@ complete -c brig -n "__fish_seen_subcommand_from run" -l keep -d 'Keep the conta
 complete -c brig -n "__fish_seen_subcommand_from start state kill delete" -a '(__brig_ids)' -d 'Container'
 complete -c brig -n "__fish_seen_subcommand_from kill" -s a -l all -d 'Signal every process'
 complete -c brig -n "__fish_seen_subcommand_from kill" -a 'KILL TERM INT HUP QUIT USR1 USR2 STOP CONT WINCH' -d 'Signal'
+# exec: container ids, options
+complete -c brig -n "__fish_seen_subcommand_from exec" -a '(__brig_ids)' -d 'Container'
+complete -c brig -n "__fish_seen_subcommand_from exec" -s p -l process -r -F -d 'The process spec to run'
+complete -c brig -n "__fish_seen_subcommand_from exec" -l console-socket -r -F -d 'Send the pty master over this socket'
+complete -c brig -n "__fish_seen_subcommand_from exec" -s t -l tty -d 'Give the process a pty'
+complete -c brig -n "__fish_seen_subcommand_from exec" -s d -l detach -d 'Return once the process runs'
+complete -c brig -n "__fish_seen_subcommand_from exec" -l pid-file -r -F -d 'Write the process pid here'
+complete -c brig -n "__fish_seen_subcommand_from exec" -l cwd -x -d 'Working directory in the container'
+complete -c brig -n "__fish_seen_subcommand_from exec" -s e -l env -x -d 'Set an environment variable K=V'
+complete -c brig -n "__fish_seen_subcommand_from exec" -s u -l user -x -d 'Run as UID[:GID]'
+complete -c brig -n "__fish_seen_subcommand_from exec" -s g -l additional-gids -x -d 'Add a supplementary group'
+complete -c brig -n "__fish_seen_subcommand_from exec" -s c -l cap -x -d 'Add a capability'
+complete -c brig -n "__fish_seen_subcommand_from exec" -l no-new-privs -d 'Set no_new_privs'
+complete -c brig -n "__fish_seen_subcommand_from exec" -l preserve-fds -x -d 'Pass N extra fds'
+complete -c brig -n "__fish_seen_subcommand_from exec" -l process-label -x -d 'SELinux label of the process'
+complete -c brig -n "__fish_seen_subcommand_from exec" -l apparmor -x -d 'AppArmor profile of the process'
+complete -c brig -n "__fish_seen_subcommand_from exec" -l cgroup -x -d 'The container cgroup'
 complete -c brig -n "__fish_seen_subcommand_from delete" -s f -l force -d 'Kill a running container; missing is not an error'
 
 # pause, resume, ps, update, events: container ids

@@ -1,0 +1,719 @@
+/* brig exec: runs a new process inside a running container.
+ *
+ * brig (from its sealed memfd, CVE-2019-5736) checks the container, builds
+ * the process spec and the container's seccomp filter, then forks a helper.
+ * The helper closes every fd it does not need, joins the namespaces of the
+ * verified init with one setns(pidfd) (only those that differ from ours),
+ * and clones the exec process with CLONE_PARENT, so that it is brig's child
+ * (brig reaps it and sees its exit status; once brig exits, the caller's
+ * subreaper does) and lives in the container's pid namespace, which a
+ * setns only gives to children.  The helper sends the process's host pid
+ * and exits.  brig moves the process into the container's cgroup and sends
+ * GO; the process then sets itself up (one function per step, in init.c's
+ * order) and execs.  Its end of the sync socket is close-on-exec: EOF
+ * without an ERROR message means the exec happened.
+ *
+ *   helper -> brig  READY  text = host pid of the exec process
+ *   brig -> process GO     it is in the container's cgroup
+ *   process -> brig ERROR  text = "<step>: <cause>"; it exits
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <limits.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/capability.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <linux/close_range.h>
+
+#include "linux/caps.h"
+#include "linux/cgroup.h"
+#include "linux/lsm.h"
+#include "linux/rlimits.h"
+#include "runtime/container-cgroup.h"
+#include "runtime/exec.h"
+#include "runtime/spawn.h"
+#include "runtime/status.h"
+#include "runtime/terminal.h"
+#include "seccomp/filter.h"
+#include "seccomp/load.h"
+#include "util/cleanup.h"
+#include "util/file-util.h"
+#include "util/fs.h"
+
+#define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+typedef struct exec_ctx {
+  const brig_exec_opts *o;
+  brig_cdir cdir;
+  oci_state *state;
+  unsigned long long starttime;
+  brig_cgroup *cgroup;
+  oci_spec *config;
+  oci_process *process;
+  brig_seccomp_filter *seccomp;
+  brig_caps caps;
+  int init_pidfd;
+  int ns_flags;
+  int console_fd;
+  int sync[2]; /* [0] brig's end, [1] the helper's and the process's */
+  pid_t pid;   /* host pid of the exec process */
+  /* In the exec process. */
+  mode_t umask;
+  char **env;
+  char *path;
+} exec_ctx;
+
+/* ---- in brig, before the fork ---- */
+
+static int
+exec_open_container(exec_ctx *x, brig_error **err)
+{
+  bool frozen = false;
+
+  if (brig_cdir_open(x->o->root, x->o->id, &x->cdir, err) < 0)
+    return -1;
+  x->state = brig_state_load(&x->cdir, &x->starttime, err);
+  if (!x->state)
+    return -1;
+  x->cgroup = brig_container_cgroup_load(&x->cdir, err);
+  if (!x->cgroup && *err)
+    return -1;
+  if (strcmp(x->state->status, "running"))
+    return brig_fail(err, 0, "container %s is not running", x->o->id);
+  if (x->cgroup && brig_cgroup_is_frozen(x->cgroup, &frozen, err) < 0)
+    return -1;
+  if (frozen)
+    return brig_fail(err, 0, "container %s is paused", x->o->id);
+  return 0;
+}
+
+static int
+exec_load_config(exec_ctx *x, brig_error **err)
+{
+  _cleanup_free_ char *data = NULL;
+  char *perr = NULL;
+  size_t len;
+
+  data = brig_read_file_at(x->cdir.fd, "config.json", 16 << 20, &len);
+  if (!data)
+    return brig_fail(err, errno, "read config.json of the container");
+  x->config = oci_parse_data(&oci_spec_desc, "config.json", data, len, NULL, &perr);
+  if (!x->config) {
+    brig_fail(err, 0, "%s", perr ? perr : "config.json: cannot parse");
+    free(perr);
+    return -1;
+  }
+  return 0;
+}
+
+/* --cgroup: runc lets exec pick a sub-cgroup; brig only accepts the
+ * container's own (as "PATH" or "CONTROLLER:PATH"). */
+static int
+exec_check_cgroup_flag(exec_ctx *x, brig_error **err)
+{
+  const char *want = x->o->cgroup, *colon, *own;
+
+  if (!want)
+    return 0;
+  own = x->cgroup ? brig_cgroup_path(x->cgroup) : NULL;
+  colon = strchr(want, ':');
+  if (colon)
+    want = colon + 1;
+  if (own && strcmp(want, own) == 0)
+    return 0;
+  return brig_fail(err, 0, "--cgroup %s: only the container's own cgroup (%s) is supported",
+                   x->o->cgroup, own ? own : "none");
+}
+
+static int
+exec_prepare_process(exec_ctx *x, brig_error **err)
+{
+  const oci_linux *l = x->config->linux;
+
+  if (brig_exec_process_build(x->o, x->config, &x->process, err) < 0)
+    return -1;
+  if (x->process->terminal && !x->o->console_socket)
+    return brig_fail(err, 0, "process.terminal: needs --console-socket");
+  if (!x->process->terminal && x->o->console_socket)
+    return brig_fail(err, 0, "--console-socket: needs a terminal (--tty or process.terminal)");
+  if (brig_caps_parse(x->process->capabilities, &x->caps, true, err) < 0)
+    return -1;
+  if (l && l->seccomp) {
+    if (brig_seccomp_build(l->seccomp, &x->seccomp, err) < 0)
+      return brig_error_wrap(err, "linux.seccomp");
+    if (x->seccomp->notify)
+      return brig_fail(err, 0, "linux.seccomp: SCMP_ACT_NOTIFY: not implemented yet");
+    if (brig_seccomp_check_kernel(x->seccomp, err) < 0)
+      return -1;
+  }
+  return 0;
+}
+
+static int
+ns_differs(pid_t pid, const char *name)
+{
+  char path[64];
+  struct stat self, other;
+
+  snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)pid, name);
+  if (stat(path, &other) < 0)
+    return errno == ENOENT ? 0 : -1; /* a namespace type this kernel lacks */
+  snprintf(path, sizeof(path), "/proc/self/ns/%s", name);
+  if (stat(path, &self) < 0)
+    return -1;
+  return self.st_ino != other.st_ino || self.st_dev != other.st_dev;
+}
+
+/* A pidfd of the verified init (not a later process reusing its pid) and
+ * the namespaces it does not share with us. */
+static int
+exec_find_namespaces(exec_ctx *x, brig_error **err)
+{
+  static const struct {
+    const char *name;
+    int flag;
+  } ns[] = {
+    { "user", CLONE_NEWUSER },     { "mnt", CLONE_NEWNS },    { "net", CLONE_NEWNET },
+    { "uts", CLONE_NEWUTS },       { "ipc", CLONE_NEWIPC },   { "pid", CLONE_NEWPID },
+    { "cgroup", CLONE_NEWCGROUP }, { "time", CLONE_NEWTIME },
+  };
+  size_t i;
+
+  x->init_pidfd = brig_pidfd_verified(x->state->pid, x->starttime);
+  if (x->init_pidfd < 0) {
+    if (errno == ESRCH)
+      return brig_fail(err, 0, "container %s is not running", x->o->id);
+    return brig_fail(err, errno, "pidfd of the container init");
+  }
+  for (i = 0; i < sizeof(ns) / sizeof(ns[0]); i++) {
+    int r = ns_differs(x->state->pid, ns[i].name);
+
+    if (r < 0)
+      return brig_fail(err, errno, "namespace %s of the container init", ns[i].name);
+    if (r)
+      x->ns_flags |= ns[i].flag;
+  }
+  return 0;
+}
+
+/* ---- in the exec process, after GO ---- */
+
+static int
+proc_wait_go(exec_ctx *x, brig_error **err)
+{
+  brig_sync_msg msg;
+  int fd = -1, r;
+
+  do
+    r = brig_sync_recv(x->sync[1], &msg, &fd);
+  while (r < 0 && errno == EINTR);
+  if (fd >= 0)
+    close(fd);
+  if (r <= 0 || msg.type != BRIG_SYNC_GO)
+    _exit(1); /* brig is gone: nothing to report to */
+  (void)err;
+  return 0;
+}
+
+/* The pty comes from the container's devpts (we are in its mount
+ * namespace); its master goes straight to --console-socket. */
+static int
+proc_terminal(exec_ctx *x, brig_error **err)
+{
+  const oci_process *p = x->process;
+  _cleanup_close_ int master = -1, slave = -1;
+  int unlock = 0, i;
+
+  if (!p->terminal)
+    return 0;
+  master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+  if (master < 0)
+    return brig_fail(err, errno, "open /dev/ptmx");
+  if (ioctl(master, TIOCSPTLCK, &unlock) < 0)
+    return brig_fail(err, errno, "unlock pty");
+  slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
+  if (slave < 0)
+    return brig_fail(err, errno, "open pty slave");
+  if (p->console_size) {
+    struct winsize ws = { .ws_row = (unsigned short)p->console_size->height,
+                          .ws_col = (unsigned short)p->console_size->width };
+
+    if (ioctl(slave, TIOCSWINSZ, &ws) < 0)
+      return brig_fail(err, errno, "set console size");
+  }
+  if (p->user && fchown(slave, p->user->uid, (gid_t)-1) < 0 && errno != EINVAL)
+    return brig_fail(err, errno, "chown pty slave");
+  if (brig_console_send_master(x->console_fd, master, err) < 0)
+    return -1;
+  close(x->console_fd);
+  x->console_fd = -1;
+  if (setsid() < 0)
+    return brig_fail(err, errno, "setsid");
+  if (ioctl(slave, TIOCSCTTY, 0) < 0)
+    return brig_fail(err, errno, "set controlling terminal");
+  for (i = 0; i < 3; i++)
+    if (dup2(slave, i) < 0)
+      return brig_fail(err, errno, "dup pty slave");
+  return 0;
+}
+
+/* Relative to the container's root (setns into its mount namespace made
+ * it ours); a cwd reached through a leaked fd (CVE-2024-21626) is outside
+ * it and refused — and brig's fds were closed before the setns anyway. */
+static int
+proc_cwd(exec_ctx *x, brig_error **err)
+{
+  const char *cwd = x->process->cwd;
+  char buf[PATH_MAX];
+
+  if (chdir(cwd) < 0)
+    return brig_fail(err, errno, "chdir to cwd %s", cwd);
+  errno = 0;
+  if (!getcwd(buf, sizeof(buf)) || buf[0] != '/')
+    return brig_fail(err, errno ? errno : ENOENT, "cwd %s is outside the container", cwd);
+  return 0;
+}
+
+static int
+proc_find_executable(exec_ctx *x, brig_error **err)
+{
+  const char *name = x->process->args[0], *path = NULL;
+  struct stat st;
+  size_t i;
+
+  x->env = x->process->env ? x->process->env : (char *[]){ NULL };
+  if (strchr(name, '/')) {
+    if (stat(name, &st) < 0)
+      return brig_fail(err, errno, "exec %s", name);
+    if (!S_ISREG(st.st_mode))
+      return brig_fail(err, EACCES, "exec %s", name);
+    x->path = (char *)name;
+    return 0;
+  }
+  for (i = 0; x->env[i]; i++)
+    if (strncmp(x->env[i], "PATH=", 5) == 0)
+      path = x->env[i] + 5;
+  if (!path)
+    path = DEFAULT_PATH;
+  while (*path) {
+    size_t len = strcspn(path, ":");
+    char *cand = NULL;
+
+    if (asprintf(&cand, "%.*s/%s", (int)len, len ? path : ".", name) < 0)
+      return brig_fail(err, ENOMEM, "exec %s", name);
+    if (stat(cand, &st) == 0 && S_ISREG(st.st_mode) && access(cand, X_OK) == 0) {
+      x->path = cand;
+      return 0;
+    }
+    free(cand);
+    path += len;
+    if (*path == ':')
+      path++;
+  }
+  return brig_fail(err, ENOENT, "exec %s", name);
+}
+
+static int
+proc_seccomp(exec_ctx *x, bool after_privs, brig_error **err)
+{
+  int notify_fd = -1;
+
+  if (!x->seccomp || x->process->no_new_privileges != after_privs)
+    return 0;
+  if (brig_seccomp_load(x->seccomp, &notify_fd, err) < 0)
+    return -1;
+  if (notify_fd >= 0)
+    close(notify_fd);
+  return 0;
+}
+
+static int
+proc_user(exec_ctx *x, brig_error **err)
+{
+  const oci_user *u = x->process->user;
+  _cleanup_free_ gid_t *groups = NULL;
+  size_t i;
+
+  if (brig_caps_drop_bounding(&x->caps, err) < 0)
+    return -1;
+  if (!u) {
+    umask(x->umask);
+    return 0;
+  }
+  if (u->additional_gids_len) {
+    groups = calloc(u->additional_gids_len, sizeof(gid_t));
+    if (!groups)
+      return brig_fail(err, ENOMEM, "setgroups");
+    for (i = 0; i < u->additional_gids_len; i++)
+      groups[i] = u->additional_gids[i];
+  }
+  if (setgroups(u->additional_gids_len, groups) < 0 &&
+      !(errno == EPERM && (x->ns_flags & CLONE_NEWUSER)))
+    return brig_fail(err, errno, "setgroups");
+  if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
+    return brig_fail(err, errno, "prctl PR_SET_KEEPCAPS");
+  if (setresgid(u->gid, u->gid, u->gid) < 0)
+    return brig_fail(err, errno, "setgid %u", u->gid);
+  if (setresuid(u->uid, u->uid, u->uid) < 0)
+    return brig_fail(err, errno, "setuid %u", u->uid);
+  umask(u->has_umask ? (mode_t)u->umask : x->umask);
+  return 0;
+}
+
+/* Without process.capabilities the sets stay as brig's, except the
+ * inheritable and ambient ones, which are emptied: only what the spec
+ * lists may be inherited (CVE-2022-29162 class). */
+static int
+clear_inheritable(brig_error **err)
+{
+  cap_t c = cap_get_proc();
+
+  if (!c)
+    return brig_fail(err, errno, "capabilities");
+  if (cap_clear_flag(c, CAP_INHERITABLE) < 0 || cap_set_proc(c) < 0) {
+    int saved = errno;
+
+    cap_free(c);
+    return brig_fail(err, saved, "clear the inheritable capabilities");
+  }
+  cap_free(c);
+  if (cap_reset_ambient() < 0 && errno != EINVAL)
+    return brig_fail(err, errno, "reset ambient capabilities");
+  return 0;
+}
+
+static int
+proc_caps_and_privs(exec_ctx *x, brig_error **err)
+{
+  if (x->caps.present ? brig_caps_apply(&x->caps, err) < 0 : clear_inheritable(err) < 0)
+    return -1;
+  if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0)
+    return brig_fail(err, errno, "prctl PR_SET_KEEPCAPS");
+  if (x->process->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+    return brig_fail(err, errno, "prctl PR_SET_NO_NEW_PRIVS");
+  return 0;
+}
+
+/* 0, 1, 2 and the preserved fds survive the exec, nothing else
+ * (CVE-2024-21626 class); the sync socket closes at the exec. */
+static int
+proc_fds(exec_ctx *x, brig_error **err)
+{
+  int fd, last = 2 + x->o->preserve_fds;
+
+  for (fd = 3; fd <= last; fd++)
+    if (fd != x->sync[1])
+      fcntl(fd, F_SETFD, 0);
+  if (syscall(SYS_close_range, (unsigned)last + 1, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
+    return brig_fail(err, errno, "close_range");
+  return 0;
+}
+
+__attribute__((noreturn)) static void
+proc_fail(exec_ctx *x, brig_error *err)
+{
+  brig_sync_send(x->sync[1], BRIG_SYNC_ERROR, err ? err->errnum : 0,
+                 err ? err->msg : "exec process failed", -1);
+  _exit(127);
+}
+
+__attribute__((noreturn)) static void
+proc_run(exec_ctx *x)
+{
+  brig_error *err = NULL;
+
+  if (proc_wait_go(x, &err) < 0 || proc_terminal(x, &err) < 0 || proc_cwd(x, &err) < 0 ||
+      proc_find_executable(x, &err) < 0 || brig_rlimits_apply(x->process, &err) < 0 ||
+      brig_lsm_apply_exec_label(x->process, &err) < 0 || proc_seccomp(x, false, &err) < 0 ||
+      proc_user(x, &err) < 0 || proc_caps_and_privs(x, &err) < 0 || proc_fds(x, &err) < 0 ||
+      proc_seccomp(x, true, &err) < 0)
+    proc_fail(x, err);
+  signal(SIGPIPE, SIG_DFL);
+  execve(x->path, x->process->args, x->env);
+  brig_fail(&err, errno, "exec %s", x->process->args[0]);
+  proc_fail(x, err);
+}
+
+/* ---- the helper ---- */
+
+static int
+move_above(int *fd, int min)
+{
+  int n;
+
+  if (*fd < 0 || *fd >= min)
+    return 0;
+  n = fcntl(*fd, F_DUPFD_CLOEXEC, min);
+  if (n < 0)
+    return -1;
+  close(*fd);
+  *fd = n;
+  return 0;
+}
+
+static int
+cmp_int(const void *a, const void *b)
+{
+  return *(const int *)a - *(const int *)b;
+}
+
+/* Closes every fd from 3 but the preserved ones and the three we need:
+ * no fd of brig (the state directory, the cgroup) reaches the container. */
+static int
+helper_close_fds(exec_ctx *x, brig_error **err)
+{
+  int min = 3 + x->o->preserve_fds, keep[3], n = 0, i, from = min;
+
+  if (move_above(&x->sync[1], min) < 0 || move_above(&x->console_fd, min) < 0 ||
+      move_above(&x->init_pidfd, min) < 0)
+    return brig_fail(err, errno, "fcntl F_DUPFD_CLOEXEC");
+  keep[n++] = x->sync[1];
+  keep[n++] = x->init_pidfd;
+  if (x->console_fd >= 0)
+    keep[n++] = x->console_fd;
+  qsort(keep, (size_t)n, sizeof(int), cmp_int);
+  for (i = 0; i < n; i++) {
+    if (keep[i] > from)
+      syscall(SYS_close_range, (unsigned)from, (unsigned)keep[i] - 1, 0);
+    from = keep[i] + 1;
+  }
+  syscall(SYS_close_range, (unsigned)from, ~0U, 0);
+  return 0;
+}
+
+__attribute__((noreturn)) static void
+helper_run(exec_ctx *x)
+{
+  brig_error *err = NULL;
+  char buf[32];
+  int pidfd = -1;
+  pid_t pid;
+
+  close(x->sync[0]);
+  x->umask = umask(0);
+  umask(x->umask);
+  /* Non-dumpable until the exec: the container cannot open
+   * /proc/PID/exe or /proc/PID/fd of brig's code (CVE-2019-5736). */
+  if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) {
+    brig_fail(&err, errno, "prctl PR_SET_DUMPABLE");
+    proc_fail(x, err);
+  }
+  if (helper_close_fds(x, &err) < 0)
+    proc_fail(x, err);
+  if (x->ns_flags && setns(x->init_pidfd, x->ns_flags) < 0) {
+    brig_fail(&err, errno, "join the namespaces of the container init");
+    proc_fail(x, err);
+  }
+  close(x->init_pidfd);
+  x->init_pidfd = -1;
+  pid = brig_spawn_clone(0, true, &pidfd, &err);
+  if (pid == 0)
+    proc_run(x);
+  if (pid < 0)
+    proc_fail(x, err);
+  close(pidfd);
+  snprintf(buf, sizeof(buf), "%d", (int)pid);
+  brig_sync_send(x->sync[1], BRIG_SYNC_READY, 0, buf, -1);
+  _exit(0);
+}
+
+/* ---- back in brig ---- */
+
+static int
+recv_msg(int sock, brig_sync_msg *msg, brig_error **err)
+{
+  int fd = -1, r;
+
+  do
+    r = brig_sync_recv(sock, msg, &fd);
+  while (r < 0 && errno == EINTR);
+  if (fd >= 0)
+    close(fd);
+  if (r < 0)
+    return brig_fail(err, errno, "sync with the exec process");
+  if (r > 0 && msg->type == BRIG_SYNC_ERROR) {
+    brig_fail(err, 0, "%s", msg->text);
+    (*err)->errnum = msg->errnum;
+    return -1;
+  }
+  return r;
+}
+
+static void
+reap(pid_t pid)
+{
+  while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+    ;
+}
+
+static int
+exec_spawn(exec_ctx *x, brig_error **err)
+{
+  brig_sync_msg msg;
+  pid_t helper;
+  int r;
+
+  if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, x->sync) < 0)
+    return brig_fail(err, errno, "socketpair");
+  helper = fork();
+  if (helper < 0)
+    return brig_fail(err, errno, "fork");
+  if (helper == 0)
+    helper_run(x);
+  close(x->sync[1]);
+  x->sync[1] = -1;
+  r = recv_msg(x->sync[0], &msg, err);
+  reap(helper);
+  if (r < 0)
+    return -1;
+  if (r == 0 || msg.type != BRIG_SYNC_READY)
+    return brig_fail(err, EPROTO, "start the exec process");
+  x->pid = (pid_t)atoi(msg.text);
+  if (x->pid <= 0)
+    return brig_fail(err, EPROTO, "start the exec process");
+  return 0;
+}
+
+/* Into the container's cgroup while it waits for GO, then released; EOF
+ * (the close-on-exec socket) means it has exec'd. */
+static int
+exec_release(exec_ctx *x, brig_error **err)
+{
+  brig_sync_msg msg;
+  int r;
+
+  if (x->cgroup && brig_cgroup_enter(x->cgroup, x->pid, err) < 0)
+    return brig_error_wrap(err, "enter the container's cgroup");
+  if (brig_sync_send(x->sync[0], BRIG_SYNC_GO, 0, NULL, -1) < 0)
+    return brig_fail(err, errno, "start the exec process");
+  while ((r = recv_msg(x->sync[0], &msg, err)) > 0)
+    ;
+  return r;
+}
+
+static int
+write_pid_file(const char *path, pid_t pid, brig_error **err)
+{
+  _cleanup_free_ char *tmp = NULL;
+  char buf[32];
+  int fd, n;
+
+  if (asprintf(&tmp, "%s.brig-tmp%d", path, (int)getpid()) < 0)
+    return brig_fail(err, ENOMEM, "pid file");
+  n = snprintf(buf, sizeof(buf), "%d", (int)pid);
+  fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+  if (fd < 0)
+    return brig_fail(err, errno, "pid file %s", path);
+  if (brig_write_all(fd, buf, (size_t)n) < 0 || close(fd) < 0 || rename(tmp, path) < 0) {
+    int saved = errno;
+
+    unlink(tmp);
+    return brig_fail(err, saved, "pid file %s", path);
+  }
+  return 0;
+}
+
+static volatile sig_atomic_t forward_pid;
+
+static void
+forward_signal(int sig)
+{
+  if (forward_pid > 0)
+    kill((pid_t)forward_pid, sig);
+}
+
+/* Without --detach brig stands for the process: the signals it gets go to
+ * it, and its exit status becomes brig's. */
+static int
+exec_wait(exec_ctx *x, int *status)
+{
+  static const int sigs[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGWINCH };
+  struct sigaction sa = { .sa_handler = forward_signal };
+  size_t i;
+  int ws;
+
+  forward_pid = x->pid;
+  sigemptyset(&sa.sa_mask);
+  for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+    sigaction(sigs[i], &sa, NULL);
+  while (waitpid(x->pid, &ws, 0) < 0)
+    if (errno != EINTR)
+      return *status = 1, 0;
+  x->pid = 0;
+  *status = WIFEXITED(ws) ? WEXITSTATUS(ws) : WIFSIGNALED(ws) ? 128 + WTERMSIG(ws) : 1;
+  return 0;
+}
+
+static void
+exec_ctx_clear(exec_ctx *x)
+{
+  if (x->pid > 0) {
+    kill(x->pid, SIGKILL);
+    reap(x->pid);
+  }
+  if (x->sync[0] >= 0)
+    close(x->sync[0]);
+  if (x->console_fd >= 0)
+    close(x->console_fd);
+  if (x->init_pidfd >= 0)
+    close(x->init_pidfd);
+  if (x->seccomp)
+    brig_seccomp_filter_free(x->seccomp);
+  if (x->process)
+    oci_process_free(x->process);
+  if (x->config)
+    oci_spec_free(x->config);
+  if (x->cgroup)
+    brig_cgroup_free(x->cgroup);
+  if (x->state)
+    oci_state_free(x->state);
+  brig_cdir_close(&x->cdir);
+}
+
+int
+brig_container_exec(const brig_exec_opts *o, int *status, brig_error **err)
+{
+  exec_ctx x = {
+    .o = o, .cdir = BRIG_CDIR_INIT, .init_pidfd = -1, .console_fd = -1, .sync = { -1, -1 }
+  };
+  int r = -1;
+
+  *status = 0;
+  if (exec_open_container(&x, err) < 0 || exec_load_config(&x, err) < 0 ||
+      exec_check_cgroup_flag(&x, err) < 0 || exec_prepare_process(&x, err) < 0 ||
+      exec_find_namespaces(&x, err) < 0)
+    goto out;
+  if (x.process->terminal) {
+    x.console_fd = brig_console_socket_connect(o->console_socket, err);
+    if (x.console_fd < 0)
+      goto out;
+  }
+  if (exec_spawn(&x, err) < 0 || exec_release(&x, err) < 0)
+    goto out;
+  if (o->pid_file && write_pid_file(o->pid_file, x.pid, err) < 0)
+    goto out;
+  /* Running: other commands (kill, delete) may go on. */
+  brig_cdir_close(&x.cdir);
+  if (o->detach)
+    x.pid = 0;
+  else
+    exec_wait(&x, status);
+  r = 0;
+out:
+  exec_ctx_clear(&x);
+  return r;
+}

@@ -215,7 +215,7 @@ exec_find_namespaces(exec_ctx *x, brig_error **err)
 static int
 proc_wait_go(exec_ctx *x, brig_error **err)
 {
-  brig_sync_msg msg;
+  brig_sync_msg msg = { 0 };
   int fd = -1, r;
 
   do
@@ -563,7 +563,7 @@ reap(pid_t pid)
 static int
 exec_spawn(exec_ctx *x, brig_error **err)
 {
-  brig_sync_msg msg;
+  brig_sync_msg msg = { 0 };
   pid_t helper;
   int r;
 
@@ -593,7 +593,7 @@ exec_spawn(exec_ctx *x, brig_error **err)
 static int
 exec_release(exec_ctx *x, brig_error **err)
 {
-  brig_sync_msg msg;
+  brig_sync_msg msg = { 0 };
   int r;
 
   if (x->cgroup && brig_cgroup_enter(x->cgroup, x->pid, err) < 0)

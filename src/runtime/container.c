@@ -415,30 +415,6 @@ talk_to_init(create_ctx *c, brig_error **err)
   }
 }
 
-static int
-write_pid_file(const char *path, pid_t pid, brig_error **err)
-{
-  _cleanup_free_ char *tmp = NULL;
-  char buf[32];
-  int fd, n;
-
-  if (asprintf(&tmp, "%s.brig-tmp%d", path, (int)getpid()) < 0)
-    return brig_fail(err, ENOMEM, "pid file");
-  n = snprintf(buf, sizeof(buf), "%d", (int)pid);
-  /* A fresh file, never one that is there already (or a symlink planted
-   * where the temporary name will be). */
-  fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-  if (fd < 0)
-    return brig_fail(err, errno, "pid file %s", path);
-  if (brig_write_all(fd, buf, (size_t)n) < 0 || close(fd) < 0 || rename(tmp, path) < 0) {
-    int saved = errno;
-
-    unlink(tmp);
-    return brig_fail(err, saved, "pid file %s", path);
-  }
-  return 0;
-}
-
 static void
 kill_and_wait(pid_t pid, int pidfd)
 {
@@ -528,7 +504,7 @@ create_locked(const brig_create_opts *o, create_ctx *c, brig_error **err)
     brig_fail(err, 0, "container init exited during setup");
     goto fail;
   }
-  if (o->pid_file && write_pid_file(o->pid_file, c->pid, err) < 0)
+  if (o->pid_file && brig_write_pid_file(o->pid_file, c->pid, err) < 0)
     goto fail;
   c->pid_file_done = o->pid_file != NULL;
   if (set_status(c->state, "created") < 0 ||

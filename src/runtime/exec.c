@@ -605,28 +605,6 @@ exec_release(exec_ctx *x, brig_error **err)
   return r;
 }
 
-static int
-write_pid_file(const char *path, pid_t pid, brig_error **err)
-{
-  _cleanup_free_ char *tmp = NULL;
-  char buf[32];
-  int fd, n;
-
-  if (asprintf(&tmp, "%s.brig-tmp%d", path, (int)getpid()) < 0)
-    return brig_fail(err, ENOMEM, "pid file");
-  n = snprintf(buf, sizeof(buf), "%d", (int)pid);
-  fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-  if (fd < 0)
-    return brig_fail(err, errno, "pid file %s", path);
-  if (brig_write_all(fd, buf, (size_t)n) < 0 || close(fd) < 0 || rename(tmp, path) < 0) {
-    int saved = errno;
-
-    unlink(tmp);
-    return brig_fail(err, saved, "pid file %s", path);
-  }
-  return 0;
-}
-
 static volatile sig_atomic_t forward_pid;
 
 static void
@@ -704,7 +682,7 @@ brig_container_exec(const brig_exec_opts *o, int *status, brig_error **err)
   }
   if (exec_spawn(&x, err) < 0 || exec_release(&x, err) < 0)
     goto out;
-  if (o->pid_file && write_pid_file(o->pid_file, x.pid, err) < 0)
+  if (o->pid_file && brig_write_pid_file(o->pid_file, x.pid, err) < 0)
     goto out;
   /* Running: other commands (kill, delete) may go on. */
   brig_cdir_close(&x.cdir);

@@ -106,3 +106,25 @@ brig_read_file_at(int dirfd, const char *name, size_t max, size_t *len)
     *len = n;
   return buf;
 }
+
+int
+brig_write_pid_file(const char *path, pid_t pid, brig_error **err)
+{
+  _cleanup_free_ char *tmp = NULL;
+  char buf[32];
+  int fd, n;
+
+  if (asprintf(&tmp, "%s.brig-tmp%d", path, (int)getpid()) < 0)
+    return brig_fail(err, ENOMEM, "pid file");
+  n = snprintf(buf, sizeof(buf), "%d", (int)pid);
+  fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+  if (fd < 0)
+    return brig_fail(err, errno, "pid file %s", path);
+  if (brig_write_all(fd, buf, (size_t)n) < 0 || close(fd) < 0 || rename(tmp, path) < 0) {
+    int saved = errno;
+
+    unlink(tmp);
+    return brig_fail(err, saved, "pid file %s", path);
+  }
+  return 0;
+}

@@ -21,4 +21,9 @@ int brig_remove_dir_contents(int dirfd);
  * buffer.  Returns NULL with errno set on failure. */
 char *brig_read_file_at(int dirfd, const char *name, size_t max, size_t *len);
 
+/* Writes pid to path (the --pid-file of create, run and exec) through a
+ * fresh temporary file (O_EXCL|O_NOFOLLOW: never one planted there) and
+ * rename(2), so an engine never reads a partial pid. */
+int brig_write_pid_file(const char *path, pid_t pid, brig_error **err);
+
 #endif

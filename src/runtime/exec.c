@@ -234,41 +234,16 @@ proc_wait_go(exec_ctx *x, brig_error **err)
 static int
 proc_terminal(exec_ctx *x, brig_error **err)
 {
-  const oci_process *p = x->process;
   _cleanup_close_ int master = -1, slave = -1;
-  int unlock = 0, i;
 
-  if (!p->terminal)
+  if (!x->process->terminal)
     return 0;
-  master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
-  if (master < 0)
-    return brig_fail(err, errno, "open /dev/ptmx");
-  if (ioctl(master, TIOCSPTLCK, &unlock) < 0)
-    return brig_fail(err, errno, "unlock pty");
-  slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
-  if (slave < 0)
-    return brig_fail(err, errno, "open pty slave");
-  if (p->console_size) {
-    struct winsize ws = { .ws_row = (unsigned short)p->console_size->height,
-                          .ws_col = (unsigned short)p->console_size->width };
-
-    if (ioctl(slave, TIOCSWINSZ, &ws) < 0)
-      return brig_fail(err, errno, "set console size");
-  }
-  if (p->user && fchown(slave, p->user->uid, (gid_t)-1) < 0 && errno != EINVAL)
-    return brig_fail(err, errno, "chown pty slave");
-  if (brig_console_send_master(x->console_fd, master, err) < 0)
+  if (brig_pty_open(x->process, &master, &slave, err) < 0 ||
+      brig_console_send_master(x->console_fd, master, err) < 0)
     return -1;
   close(x->console_fd);
   x->console_fd = -1;
-  if (setsid() < 0)
-    return brig_fail(err, errno, "setsid");
-  if (ioctl(slave, TIOCSCTTY, 0) < 0)
-    return brig_fail(err, errno, "set controlling terminal");
-  for (i = 0; i < 3; i++)
-    if (dup2(slave, i) < 0)
-      return brig_fail(err, errno, "dup pty slave");
-  return 0;
+  return brig_pty_make_controlling(slave, err);
 }
 
 /* Relative to the container's root (setns into its mount namespace made

@@ -77,10 +77,10 @@ bind_console(int slave, brig_error **err)
 }
 
 int
-brig_terminal_setup(int sync_fd, const oci_process *p, brig_error **err)
+brig_pty_open(const oci_process *p, int *master_out, int *slave_out, brig_error **err)
 {
   _cleanup_close_ int master = -1, slave = -1;
-  int unlock = 0, i;
+  int unlock = 0;
 
   master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
   if (master < 0)
@@ -100,10 +100,16 @@ brig_terminal_setup(int sync_fd, const oci_process *p, brig_error **err)
   }
   if (p->user && fchown(slave, p->user->uid, (gid_t)-1) < 0 && errno != EINVAL)
     return brig_fail(err, errno, "chown pty slave");
-  if (bind_console(slave, err) < 0)
-    return -1;
-  if (brig_sync_send(sync_fd, BRIG_SYNC_PTY, 0, NULL, master) < 0)
-    return brig_fail(err, errno, "send pty master");
+  *master_out = BRIG_STEAL_FD(master);
+  *slave_out = BRIG_STEAL_FD(slave);
+  return 0;
+}
+
+int
+brig_pty_make_controlling(int slave, brig_error **err)
+{
+  int i;
+
   if (setsid() < 0)
     return brig_fail(err, errno, "setsid");
   if (ioctl(slave, TIOCSCTTY, 0) < 0)
@@ -112,4 +118,18 @@ brig_terminal_setup(int sync_fd, const oci_process *p, brig_error **err)
     if (dup2(slave, i) < 0)
       return brig_fail(err, errno, "dup pty slave");
   return 0;
+}
+
+int
+brig_terminal_setup(int sync_fd, const oci_process *p, brig_error **err)
+{
+  _cleanup_close_ int master = -1, slave = -1;
+
+  if (brig_pty_open(p, &master, &slave, err) < 0)
+    return -1;
+  if (bind_console(slave, err) < 0)
+    return -1;
+  if (brig_sync_send(sync_fd, BRIG_SYNC_PTY, 0, NULL, master) < 0)
+    return brig_fail(err, errno, "send pty master");
+  return brig_pty_make_controlling(slave, err);
 }

@@ -72,7 +72,8 @@ int brig_cgroup_v2_cpu(const char *dir, const oci_cpu *c, brig_error **err);
 int brig_cgroup_v2_cpuset(const char *dir, const oci_cpu *c, brig_error **err);
 int brig_cgroup_v2_pids(const char *dir, const oci_pids *p, brig_error **err);
 int brig_cgroup_v2_io(const char *dir, const oci_block_io *b, brig_error **err);
-int brig_cgroup_v2_hugetlb(const char *dir, const oci_resources *r, brig_error **err);
+/* linux.resources.hugepageLimits into dir, in v1 or v2 file names. */
+int brig_cg_write_hugetlb(const char *dir, const oci_resources *r, bool v2, brig_error **err);
 int brig_cgroup_v2_rdma(const char *dir, const oci_resources *r, brig_error **err);
 int brig_cgroup_v2_unified(const char *dir, const oci_strmap *u, brig_error **err);
 

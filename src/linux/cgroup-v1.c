@@ -286,29 +286,6 @@ blkio_set(const oci_block_io *b)
 }
 
 static int
-v1_hugetlb(const char *dir, const oci_resources *r, brig_error **err)
-{
-  size_t i;
-
-  for (i = 0; i < r->hugepage_limits_len; i++) {
-    const oci_hugepage_limit *l = &r->hugepage_limits[i];
-    char file[96];
-
-    if (brig_cg_check_page_size(l->page_size, err) < 0)
-      return -1;
-    snprintf(file, sizeof(file), "hugetlb.%s.limit_in_bytes", l->page_size);
-    if (brig_cg_writef(dir, file, "linux.resources.hugepageLimits", err, "%" PRIu64, l->limit) < 0)
-      return -1;
-    /* Reservations are limited too where the kernel has them (5.7+). */
-    snprintf(file, sizeof(file), "hugetlb.%s.rsvd.limit_in_bytes", l->page_size);
-    if (brig_cg_exists(dir, file) &&
-        brig_cg_writef(dir, file, "linux.resources.hugepageLimits", err, "%" PRIu64, l->limit) < 0)
-      return -1;
-  }
-  return 0;
-}
-
-static int
 v1_network(const brig_cgroup *cg, const oci_network *net, brig_error **err)
 {
   const char *dir;
@@ -372,7 +349,7 @@ brig_cgroup_v1_apply(brig_cgroup *cg, const oci_resources *r, brig_error **err)
   }
   if (r->hugepage_limits_len) {
     dir = controller_dir(cg, "hugetlb", "hugetlb", "linux.resources.hugepageLimits", &v2, err);
-    if (!dir || (v2 ? brig_cgroup_v2_hugetlb(dir, r, err) : v1_hugetlb(dir, r, err)) < 0)
+    if (!dir || brig_cg_write_hugetlb(dir, r, v2, err) < 0)
       return -1;
   }
   if (r->network && v1_network(cg, r->network, err) < 0)

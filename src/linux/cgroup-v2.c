@@ -176,8 +176,11 @@ brig_cgroup_v2_io(const char *dir, const oci_block_io *b, brig_error **err)
 }
 
 int
-brig_cgroup_v2_hugetlb(const char *dir, const oci_resources *r, brig_error **err)
+brig_cg_write_hugetlb(const char *dir, const oci_resources *r, bool v2, brig_error **err)
 {
+  /* v1: hugetlb.<size>.limit_in_bytes, v2: hugetlb.<size>.max; the
+   * reservation files beside them (5.7+) are limited too where present. */
+  const char *limit = v2 ? "max" : "limit_in_bytes";
   size_t i;
 
   for (i = 0; i < r->hugepage_limits_len; i++) {
@@ -186,10 +189,10 @@ brig_cgroup_v2_hugetlb(const char *dir, const oci_resources *r, brig_error **err
 
     if (brig_cg_check_page_size(l->page_size, err) < 0)
       return -1;
-    snprintf(file, sizeof(file), "hugetlb.%s.max", l->page_size);
+    snprintf(file, sizeof(file), "hugetlb.%s.%s", l->page_size, limit);
     if (brig_cg_writef(dir, file, "linux.resources.hugepageLimits", err, "%" PRIu64, l->limit) < 0)
       return -1;
-    snprintf(file, sizeof(file), "hugetlb.%s.rsvd.max", l->page_size);
+    snprintf(file, sizeof(file), "hugetlb.%s.rsvd.%s", l->page_size, limit);
     if (brig_cg_exists(dir, file) &&
         brig_cg_writef(dir, file, "linux.resources.hugepageLimits", err, "%" PRIu64, l->limit) < 0)
       return -1;
@@ -253,7 +256,7 @@ brig_cgroup_v2_apply(brig_cgroup *cg, const oci_resources *r, brig_error **err)
     return -1;
   if (r->block_io && brig_cgroup_v2_io(dir, r->block_io, err) < 0)
     return -1;
-  if (r->hugepage_limits_len && brig_cgroup_v2_hugetlb(dir, r, err) < 0)
+  if (r->hugepage_limits_len && brig_cg_write_hugetlb(dir, r, true, err) < 0)
     return -1;
   if (r->rdma_len && brig_cgroup_v2_rdma(dir, r, err) < 0)
     return -1;

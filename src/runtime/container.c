@@ -53,9 +53,10 @@ typedef struct create_ctx {
   int sock;
   pid_t pid;
   int pidfd;
-  int proc_fd;        /* the host's /proc, O_PATH, for the init */
-  bool pid_file_done; /* written: removed again if create fails after */
-  bool hook_failed;   /* a create hook failed: poststop runs (runtime.md) */
+  unsigned long long starttime; /* of the init, read once at the first GO */
+  int proc_fd;                  /* the host's /proc, O_PATH, for the init */
+  bool pid_file_done;           /* written: removed again if create fails after */
+  bool hook_failed;             /* a create hook failed: poststop runs (runtime.md) */
   brig_seccomp_filter *seccomp;
   brig_cgroup *cgroup;
 } create_ctx;
@@ -352,7 +353,6 @@ hand_over_seccomp_listener(create_ctx *c, int fd, brig_error **err)
 static int
 talk_to_init(create_ctx *c, brig_error **err)
 {
-  unsigned long long starttime;
   char pid[32];
 
   if (c->ns.new_user && brig_ns_write_id_maps(c->pid, c->spec->linux, err) < 0)
@@ -361,13 +361,13 @@ talk_to_init(create_ctx *c, brig_error **err)
   c->state->pid = c->pid;
   /* From here on `brig state` (a hook may call it) sees "creating" and
    * the pid; create writes "created" at READY. */
-  if (brig_proc_stat(c->pid, &starttime, NULL) < 0)
+  if (brig_proc_stat(c->pid, &c->starttime, NULL) < 0)
     return brig_fail(err, 0, "container init exited during setup");
   /* Into its cgroup before it runs anything of the container's. */
   if (c->cgroup && (brig_cgroup_enter(c->cgroup, c->pid, err) < 0 ||
                     brig_container_cgroup_save(&c->cdir, c->cgroup, err) < 0))
     return -1;
-  if (brig_state_save(&c->cdir, c->state, starttime, err) < 0)
+  if (brig_state_save(&c->cdir, c->state, c->starttime, err) < 0)
     return -1;
   if (brig_sync_send(c->sock, BRIG_SYNC_GO, 0, pid, -1) < 0)
     return brig_fail(err, errno, "sync with the container init");
@@ -455,7 +455,6 @@ static int
 create_locked(const brig_create_opts *o, create_ctx *c, brig_error **err)
 {
   int sv[2];
-  unsigned long long starttime = 0;
 
   c->bundle = realpath(o->bundle ? o->bundle : ".", NULL);
   if (!c->bundle)
@@ -500,15 +499,13 @@ create_locked(const brig_create_opts *o, create_ctx *c, brig_error **err)
     goto fail;
   close(c->sock);
   c->sock = -1;
-  if (brig_proc_stat(c->pid, &starttime, NULL) < 0) {
-    brig_fail(err, 0, "container init exited during setup");
-    goto fail;
-  }
+  /* READY came from the init itself, and its start time was read at the
+   * first GO: no second look at /proc is needed. */
   if (o->pid_file && brig_write_pid_file(o->pid_file, c->pid, err) < 0)
     goto fail;
   c->pid_file_done = o->pid_file != NULL;
   if (set_status(c->state, "created") < 0 ||
-      brig_state_save(&c->cdir, c->state, starttime, err) < 0)
+      brig_state_save(&c->cdir, c->state, c->starttime, err) < 0)
     goto fail;
   return 0;
 
@@ -721,7 +718,7 @@ delete_locked(brig_cdir *cd, bool force, brig_error **err)
       /* A frozen process acts on SIGKILL only once thawed. */
       syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
       brig_container_thaw(cd);
-      kill_and_wait(s->pid, pidfd);
+      brig_spawn_wait(s->pid, pidfd);
       close(pidfd);
     }
   }

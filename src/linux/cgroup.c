@@ -397,6 +397,22 @@ brig_cgroup_create(const char *id, const oci_linux *linux_cfg, brig_cgroup **out
   for (i = 0; i < cg->n; i++)
     if (make_dirs(&cg->h[i], &created[i], err) < 0)
       goto fail;
+  /* Two containers in one cgroup would share limits, and deleting one
+   * would kill the other's processes (runc refuses a non-empty cgroup
+   * too). */
+  {
+    pid_t *pids = NULL;
+    size_t n = 0;
+
+    if (brig_cgroup_pids(cg, &pids, &n, err) < 0)
+      goto fail;
+    free(pids);
+    if (n > 0) {
+      brig_fail(err, 0, "cgroup %s already has processes (another container?)",
+                brig_cgroup_path(cg));
+      goto fail;
+    }
+  }
   if (linux_cfg && brig_cgroup_apply_resources(cg, linux_cfg->resources, err) < 0)
     goto fail;
   if (brig_cgroup_apply_devices(cg, linux_cfg, err) < 0)

@@ -751,25 +751,13 @@ brig_container_delete(const char *root, const char *id, bool force, brig_error *
 
 /* ---- run ---- */
 
-static volatile pid_t run_child = -1;
-
-static void
-forward_signal(int sig)
-{
-  if (run_child > 0)
-    kill(run_child, sig);
-}
-
 int
 brig_container_run(const brig_create_opts *o, bool detach, bool keep, int *exit_status,
                    brig_error **err)
 {
-  static const int forwarded[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH };
   brig_create_opts opts = *o;
   create_ctx c = CREATE_CTX_INIT(&opts);
-  struct sigaction sa = { .sa_handler = forward_signal, .sa_flags = SA_RESTART };
-  int status, r;
-  size_t i;
+  int r;
 
   *exit_status = 0;
   opts.init_is_our_child = !detach;
@@ -788,15 +776,7 @@ brig_container_run(const brig_create_opts *o, bool detach, bool keep, int *exit_
     create_ctx_free(&c);
     return 0;
   }
-  run_child = c.pid;
-  for (i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
-    sigaction(forwarded[i], &sa, NULL);
-  while ((r = waitpid(c.pid, &status, 0)) < 0 && errno == EINTR)
-    ;
-  run_child = -1;
-  if (r < 0)
-    status = 0;
-  *exit_status = WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
+  *exit_status = brig_spawn_wait_forwarding(c.pid);
   r = 0;
   if (!keep)
     r = brig_container_delete(o->root, o->id, true, err);

@@ -580,34 +580,13 @@ exec_release(exec_ctx *x, brig_error **err)
   return r;
 }
 
-static volatile sig_atomic_t forward_pid;
-
-static void
-forward_signal(int sig)
-{
-  if (forward_pid > 0)
-    kill((pid_t)forward_pid, sig);
-}
-
 /* Without --detach brig stands for the process: the signals it gets go to
  * it, and its exit status becomes brig's. */
 static int
 exec_wait(exec_ctx *x, int *status)
 {
-  static const int sigs[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGWINCH };
-  struct sigaction sa = { .sa_handler = forward_signal };
-  size_t i;
-  int ws;
-
-  forward_pid = x->pid;
-  sigemptyset(&sa.sa_mask);
-  for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
-    sigaction(sigs[i], &sa, NULL);
-  while (waitpid(x->pid, &ws, 0) < 0)
-    if (errno != EINTR)
-      return *status = 1, 0;
+  *status = brig_spawn_wait_forwarding(x->pid);
   x->pid = 0;
-  *status = WIFEXITED(ws) ? WEXITSTATUS(ws) : WIFSIGNALED(ws) ? 128 + WTERMSIG(ws) : 1;
   return 0;
 }
 

@@ -207,3 +207,32 @@ brig_spawn_wait(pid_t pid, int pidfd)
     ;
   return -1;
 }
+
+static volatile sig_atomic_t forward_target;
+
+static void
+forward_signal(int sig)
+{
+  if (forward_target > 0)
+    kill((pid_t)forward_target, sig);
+}
+
+int
+brig_spawn_wait_forwarding(pid_t pid)
+{
+  static const int forwarded[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGWINCH };
+  struct sigaction sa = { .sa_handler = forward_signal, .sa_flags = SA_RESTART };
+  size_t i;
+  int status, r;
+
+  forward_target = pid;
+  sigemptyset(&sa.sa_mask);
+  for (i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
+    sigaction(forwarded[i], &sa, NULL);
+  while ((r = waitpid(pid, &status, 0)) < 0 && errno == EINTR)
+    ;
+  forward_target = 0;
+  if (r < 0)
+    return 1;
+  return WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
+}

@@ -76,4 +76,10 @@ pid_t brig_spawn_init(brig_ns_plan *plan, bool parent_is_caller, int *pidfd, bri
  * child.  Returns the wait status, or -1 when it is not our child. */
 int brig_spawn_wait(pid_t pid, int pidfd);
 
+/* Waits for our child pid in the foreground (run, exec without -d):
+ * SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2 and SIGWINCH that brig
+ * receives meanwhile go to it.  Returns its exit status as a shell shows
+ * it (128+N when killed by signal N), 1 if it could not be waited for. */
+int brig_spawn_wait_forwarding(pid_t pid);
+
 #endif

@@ -53,11 +53,21 @@ echo "$out" | grep -q '^[0-9]*:memory:/$' && echo "$out" | grep -q '^0::/$' && !
 ok $? "inside, /proc/self/cgroup says / (cgroup namespace rooted at the container's cgroup)"
 
 # Default path /brig/<id>.
-new_bundle "$TEST_TMP/b2" '.process.args = ["sleep", "100"]'
+new_bundle "$TEST_TMP/b2" '.process.args = ["sleep", "100"] | del(.linux.cgroupsPath)'
 B run -d --bundle "$TEST_TMP/b2" "c2-$$"
 grep -q ":memory:/brig/c2-$$\$" /proc/"$(B state "c2-$$" | jq .pid)"/cgroup
 ok $? "without cgroupsPath the cgroup is /brig/<id>"
 B delete --force "c2-$$"
+
+# A cgroup that already has processes is refused: two containers in one
+# cgroup would share limits and delete would kill the other's processes.
+new_bundle "$TEST_TMP/b7" '.process.args = ["sleep", "100"] | .linux.cgroupsPath = $p' \
+  --arg p "$cgbase/shared"
+B run -d --bundle "$TEST_TMP/b7" c7a
+expect_error "a populated cgroup is refused" \
+  "brig: run: cgroup $cgbase/shared already has processes (another container?)" \
+  B run -d --bundle "$TEST_TMP/b7" c7b
+B delete --force c7a
 
 # The device cgroup of the spec applies: deny-all with CAP_MKNOD.
 new_bundle "$TEST_TMP/b3" '.linux.cgroupsPath = $p | .process.capabilities.bounding += ["CAP_MKNOD"] |

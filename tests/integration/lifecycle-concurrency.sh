@@ -5,7 +5,8 @@
 . "$(dirname "$0")/lifecycle-lib.sh"
 lifecycle_setup "lifecycle concurrency"
 cd "$TEST_TMP" || exit 1
-new_bundle quick '.process.args = ["sh", "-c", "echo $HOSTNAME >/dev/null"]'
+# One bundle for 20 containers: each gets brig's default cgroup /brig/<id>.
+new_bundle quick '.process.args = ["sh", "-c", "echo $HOSTNAME >/dev/null"] | del(.linux.cgroupsPath)'
 new_bundle sleep '.process.args = ["sleep", "100"]'
 
 cycle() {

@@ -31,8 +31,10 @@ new_bundle() {
   shift 2
   mkdir -p "$dir"
   "$BRIG" spec -b "$dir" || return 1
-  jq --arg rootfs "$BASE_ROOTFS" "$@" \
-    ".process.terminal = false | .root.path = \$rootfs | $filter" \
+  # Test scripts run in parallel with the same container ids: a cgroup path
+  # of its own per bundle keeps them apart (brig's default is /brig/<id>).
+  jq --arg rootfs "$BASE_ROOTFS" --arg cg "/brig/it-$$-$(basename "$dir")" "$@" \
+    ".process.terminal = false | .root.path = \$rootfs | .linux.cgroupsPath = \$cg | $filter" \
     "$dir/config.json" >"$dir/config.json.new" && mv "$dir/config.json.new" "$dir/config.json"
 }
 

@@ -13,6 +13,9 @@ packages=(
   busybox-static jq runc clang libclang-rt-14-dev procps
   # podman's default seccomp profile, for the classic-BPF fidelity test
   golang-github-containers-common
+  # the engine suites: podman (with conmon) and containerd (with ctr and
+  # the runc shim) drive brig; script gives `-it` a terminal
+  podman conmon containerd bsdutils
   # the Firejail profiles (/etc/firejail) the profile tests parse
   firejail
   # completion tests

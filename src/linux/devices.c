@@ -135,6 +135,13 @@ brig_devices_create(const oci_spec *spec, int rootfd, brig_error **err)
 
     if (d->path[0] != '/')
       return brig_fail(err, 0, "config.json: linux.devices: %s: path must be absolute", d->path);
+    /* containerd's --privileged lists every host device, /dev/ptmx (c 5:2)
+     * included.  A 5:2 node would open the host's devpts instance; the
+     * pts/ptmx link made above is the container's own, so it stays (runc
+     * does the same). */
+    if (!dev_is_host_bind(spec) && strcmp(d->path, "/dev/ptmx") == 0 && type == S_IFCHR &&
+        d->major == 5 && d->minor == 2)
+      continue;
     if (make_node(rootfd, d->path, type, (unsigned)d->major, (unsigned)d->minor, mode, d, err) < 0)
       return -1;
   }

@@ -96,6 +96,13 @@ run_in devices '.linux.devices = [{"path":"/dev/brig-null","type":"c","major":1,
 [ "$(out devices)" = "$(printf 'null zero full random urandom tty brig-null \npts/ptmx\n/proc/self/fd\n/proc/self/fd/0\nshm\nwrites')" ]
 ok $? "default devices, symlinks, /dev/shm and linux.devices"
 
+# containerd's --privileged lists the host's /dev/ptmx (c 5:2): the
+# container keeps its own pts/ptmx link (runc does the same).
+run_in ptmx '.linux.devices = [{"path":"/dev/ptmx","type":"c","major":5,"minor":2,"fileMode":8630}]' \
+  'readlink /dev/ptmx'
+[ "$(out ptmx)" = pts/ptmx ]
+ok $? "linux.devices /dev/ptmx (c 5:2) leaves the pts/ptmx link ($(out ptmx))"
+
 run_in sysctl '.linux.sysctl = {"net.ipv4.ip_forward":"1"}' 'cat /proc/sys/net/ipv4/ip_forward'
 [ "$(out sysctl)" = 1 ]
 ok $? "sysctl in the container's network namespace"

@@ -343,7 +343,7 @@ hand_over_seccomp_listener(create_ctx *c, int fd, brig_error **err)
   if (fd < 0)
     return brig_fail(err, EPROTO, "seccomp listener fd from the container init");
   c->state->status = (char *)"creating";
-  r = brig_seccomp_send_listener(c->spec->linux->seccomp, c->state, fd, err);
+  r = brig_seccomp_send_listener(c->spec->linux->seccomp, c->state, c->state->pid, fd, err);
   c->state->status = status;
   close(fd);
   return r;

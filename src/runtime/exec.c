@@ -49,6 +49,7 @@
 #include "runtime/status.h"
 #include "runtime/terminal.h"
 #include "seccomp/filter.h"
+#include "seccomp/listener.h"
 #include "seccomp/load.h"
 #include "util/cleanup.h"
 #include "util/file-util.h"
@@ -139,6 +140,13 @@ exec_check_cgroup_flag(exec_ctx *x, brig_error **err)
                    x->o->cgroup, own ? own : "none");
 }
 
+/* With an SCMP_ACT_NOTIFY rule, the process passes its listener fd to brig
+ * (sendmsg) right after loading the filter; brig forwards it to
+ * listenerPath.  A notifying rule on sendmsg would block that hand-off
+ * forever.  What runs later waits, if notified, until the agent has the
+ * fd and answers. */
+static const char *const exec_syscalls_after_seccomp[] = { "sendmsg", NULL };
+
 static int
 exec_prepare_process(exec_ctx *x, brig_error **err)
 {
@@ -155,8 +163,9 @@ exec_prepare_process(exec_ctx *x, brig_error **err)
   if (l && l->seccomp) {
     if (brig_seccomp_build(l->seccomp, &x->seccomp, err) < 0)
       return brig_error_wrap(err, "linux.seccomp");
-    if (x->seccomp->notify)
-      return brig_fail(err, 0, "linux.seccomp: SCMP_ACT_NOTIFY: not implemented yet");
+    if (x->seccomp->notify &&
+        brig_seccomp_check_notify_syscalls(l->seccomp, exec_syscalls_after_seccomp, err) < 0)
+      return brig_error_wrap(err, "linux.seccomp");
     if (brig_seccomp_check_kernel(x->seccomp, err) < 0)
       return -1;
   }
@@ -311,8 +320,13 @@ proc_seccomp(exec_ctx *x, bool after_privs, brig_error **err)
     return 0;
   if (brig_seccomp_load(x->seccomp, &notify_fd, err) < 0)
     return -1;
-  if (notify_fd >= 0)
+  if (notify_fd < 0)
+    return 0;
+  if (brig_sync_send(x->sync[1], BRIG_SYNC_SECCOMP, 0, NULL, notify_fd) < 0) {
     close(notify_fd);
+    return brig_fail(err, errno, "send the seccomp listener fd");
+  }
+  close(notify_fd);
   return 0;
 }
 
@@ -508,15 +522,19 @@ helper_run(exec_ctx *x)
 
 /* ---- back in brig ---- */
 
+/* One message; its fd goes to *fdp (-1 if none), or is closed when fdp is
+ * NULL. */
 static int
-recv_msg(int sock, brig_sync_msg *msg, brig_error **err)
+recv_msg(int sock, brig_sync_msg *msg, int *fdp, brig_error **err)
 {
   int fd = -1, r;
 
   do
     r = brig_sync_recv(sock, msg, &fd);
   while (r < 0 && errno == EINTR);
-  if (fd >= 0)
+  if (fdp)
+    *fdp = fd;
+  else if (fd >= 0)
     close(fd);
   if (r < 0)
     return brig_fail(err, errno, "sync with the exec process");
@@ -551,7 +569,7 @@ exec_spawn(exec_ctx *x, brig_error **err)
     helper_run(x);
   close(x->sync[1]);
   x->sync[1] = -1;
-  r = recv_msg(x->sync[0], &msg, err);
+  r = recv_msg(x->sync[0], &msg, NULL, err);
   reap(helper);
   if (r < 0)
     return -1;
@@ -563,20 +581,40 @@ exec_spawn(exec_ctx *x, brig_error **err)
   return 0;
 }
 
+/* The process loaded a filter with a notifying rule: its listener fd and
+ * the container's state go to listenerPath, as at create. */
+static int
+exec_hand_over_listener(exec_ctx *x, int fd, brig_error **err)
+{
+  int r;
+
+  if (fd < 0)
+    return brig_fail(err, EPROTO, "seccomp listener fd from the exec process");
+  r = brig_seccomp_send_listener(x->config->linux->seccomp, x->state, x->pid, fd, err);
+  close(fd);
+  return r;
+}
+
 /* Into the container's cgroup while it waits for GO, then released; EOF
  * (the close-on-exec socket) means it has exec'd. */
 static int
 exec_release(exec_ctx *x, brig_error **err)
 {
   brig_sync_msg msg = { 0 };
-  int r;
+  int r, fd;
 
   if (x->cgroup && brig_cgroup_enter(x->cgroup, x->pid, err) < 0)
     return brig_error_wrap(err, "enter the container's cgroup");
   if (brig_sync_send(x->sync[0], BRIG_SYNC_GO, 0, NULL, -1) < 0)
     return brig_fail(err, errno, "start the exec process");
-  while ((r = recv_msg(x->sync[0], &msg, err)) > 0)
-    ;
+  while ((r = recv_msg(x->sync[0], &msg, &fd, err)) > 0) {
+    if (msg.type == BRIG_SYNC_SECCOMP) {
+      if (exec_hand_over_listener(x, fd, err) < 0)
+        return -1;
+    } else if (fd >= 0) {
+      close(fd);
+    }
+  }
   return r;
 }
 

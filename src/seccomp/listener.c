@@ -63,7 +63,7 @@ gen_state(yajl_gen g, const oci_state *state)
 }
 
 static yajl_gen_status
-gen_message(yajl_gen g, const oci_seccomp *sc, const oci_state *state)
+gen_message(yajl_gen g, const oci_seccomp *sc, const oci_state *state, pid_t pid)
 {
   yajl_gen_status st = yajl_gen_map_open(g);
 
@@ -80,7 +80,7 @@ gen_message(yajl_gen g, const oci_seccomp *sc, const oci_state *state)
   if (st == yajl_gen_status_ok)
     st = gen_str(g, "pid");
   if (st == yajl_gen_status_ok)
-    st = yajl_gen_integer(g, state->pid);
+    st = yajl_gen_integer(g, pid);
   if (st == yajl_gen_status_ok && sc->listener_metadata)
     st = gen_key_str(g, "metadata", sc->listener_metadata);
   if (st == yajl_gen_status_ok)
@@ -93,8 +93,8 @@ gen_message(yajl_gen g, const oci_seccomp *sc, const oci_state *state)
 }
 
 int
-brig_seccomp_listener_message(const oci_seccomp *sc, const oci_state *state, char **json,
-                              size_t *len, brig_error **err)
+brig_seccomp_listener_message(const oci_seccomp *sc, const oci_state *state, pid_t pid,
+                              char **json, size_t *len, brig_error **err)
 {
   const unsigned char *buf = NULL;
   yajl_gen g = yajl_gen_alloc(NULL);
@@ -106,7 +106,7 @@ brig_seccomp_listener_message(const oci_seccomp *sc, const oci_state *state, cha
   if (!g)
     return brig_fail(err, ENOMEM, "seccomp: listener state");
   yajl_gen_config(g, yajl_gen_validate_utf8, 1);
-  st = gen_message(g, sc, state);
+  st = gen_message(g, sc, state, pid);
   if (st == yajl_gen_status_ok)
     st = yajl_gen_get_buf(g, &buf, &n);
   if (st != yajl_gen_status_ok) {
@@ -150,8 +150,8 @@ brig_seccomp_listener_connect(const oci_seccomp *sc, int *sock, brig_error **err
 }
 
 int
-brig_seccomp_listener_send(int sock, const oci_seccomp *sc, const oci_state *state, int notify_fd,
-                           brig_error **err)
+brig_seccomp_listener_send(int sock, const oci_seccomp *sc, const oci_state *state, pid_t pid,
+                           int notify_fd, brig_error **err)
 {
   const char *path = sc->listener_path ? sc->listener_path : "";
   _cleanup_free_ char *json = NULL;
@@ -160,7 +160,7 @@ brig_seccomp_listener_send(int sock, const oci_seccomp *sc, const oci_state *sta
 
   if (notify_fd < 0)
     return brig_fail(err, EBADF, "seccomp: listener %s: no listener fd to send", path);
-  if (brig_seccomp_listener_message(sc, state, &json, &len, err) < 0)
+  if (brig_seccomp_listener_message(sc, state, pid, &json, &len, err) < 0)
     return -1;
   n = brig_send_with_fd(sock, json, len, notify_fd);
   if (n < 0)
@@ -179,8 +179,8 @@ brig_seccomp_listener_send(int sock, const oci_seccomp *sc, const oci_state *sta
 }
 
 int
-brig_seccomp_send_listener(const oci_seccomp *sc, const oci_state *state, int notify_fd,
-                           brig_error **err)
+brig_seccomp_send_listener(const oci_seccomp *sc, const oci_state *state, pid_t pid,
+                           int notify_fd, brig_error **err)
 {
   _cleanup_close_ int sock = -1;
 
@@ -188,5 +188,5 @@ brig_seccomp_send_listener(const oci_seccomp *sc, const oci_state *state, int no
     return 0;
   if (brig_seccomp_listener_connect(sc, &sock, err) < 0)
     return -1;
-  return brig_seccomp_listener_send(sock, sc, state, notify_fd, err);
+  return brig_seccomp_listener_send(sock, sc, state, pid, notify_fd, err);
 }

@@ -21,14 +21,16 @@
 #define BRIG_SECCOMP_LISTENER_H
 
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "libocispec/ocispec.h"
 #include "util/error.h"
 
-/* The containerProcessState JSON for state (pid from state->pid).
- * *json is malloc'd and NUL-terminated. */
-int brig_seccomp_listener_message(const oci_seccomp *sc, const oci_state *state, char **json,
-                                  size_t *len, brig_error **err);
+/* The containerProcessState JSON for state.  pid is the process that
+ * loaded the filter: the init at create (state->pid), the new process at
+ * exec.  *json is malloc'd and NUL-terminated. */
+int brig_seccomp_listener_message(const oci_seccomp *sc, const oci_state *state, pid_t pid,
+                                  char **json, size_t *len, brig_error **err);
 
 /* Connects to sc->listener_path (SOCK_CLOEXEC).  *sock is -1 on error. */
 int brig_seccomp_listener_connect(const oci_seccomp *sc, int *sock, brig_error **err);
@@ -36,12 +38,12 @@ int brig_seccomp_listener_connect(const oci_seccomp *sc, int *sock, brig_error *
 /* Sends the state and notify_fd over a connected socket; does not close
  * sock or notify_fd. */
 int brig_seccomp_listener_send(int sock, const oci_seccomp *sc, const oci_state *state,
-                               int notify_fd, brig_error **err);
+                               pid_t pid, int notify_fd, brig_error **err);
 
 /* Connect, send, close.  Does nothing when sc has no listenerPath or
  * notify_fd < 0 (no SCMP_ACT_NOTIFY rule was added); notify_fd stays
  * open, for the caller to close. */
-int brig_seccomp_send_listener(const oci_seccomp *sc, const oci_state *state, int notify_fd,
-                               brig_error **err);
+int brig_seccomp_send_listener(const oci_seccomp *sc, const oci_state *state, pid_t pid,
+                               int notify_fd, brig_error **err);
 
 #endif

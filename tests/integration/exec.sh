@@ -149,6 +149,38 @@ B kill c2 KILL
 wait_stopped c2
 B delete c2
 
+# SCMP_ACT_NOTIFY: the exec'd process's listener fd reaches the agent at
+# listenerPath, like the init's at create; the agent's answer (EDQUOT)
+# is what mkdir gets.
+if cc -o seccomp-agent "$HELPERS/seccomp-agent.c" 2>cc.err; then
+  ./seccomp-agent "$TEST_TMP/agent.sock" agent.log 122 &
+  agent=$!
+  for _ in $(seq 50); do [ -S "$TEST_TMP/agent.sock" ] && break; sleep 0.1; done
+  new_bundle nt '.process.args = ["sleep", "100"]
+    | .linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW", "listenerPath": $sock,
+        "listenerMetadata": "exec-test",
+        "syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_NOTIFY"}]}' \
+    --arg sock "$TEST_TMP/agent.sock"
+  B run -d --bundle nt c4 </dev/null >run4.out 2>&1
+  ok $? "run -d a container with a notifying seccomp rule"
+  out=$(B exec c4 mkdir /tmp/x 2>&1)
+  echo "$out" | grep -q "quota exceeded"
+  ok $? "exec: the agent answers the exec'd process's mkdir (got: $out)"
+  ipid=$(B state c4 | jq -r .pid)
+  [ "$(wc -l <agent.log)" -eq 2 ] &&
+    tail -n 1 agent.log | jq -e --argjson ipid "$ipid" \
+      '.fds == ["seccompFd"] and .metadata == "exec-test" and .state.id == "c4"
+       and .state.status == "running" and .state.pid == $ipid and .pid != $ipid' >/dev/null
+  ok $? "exec: the agent got the state with the exec'd process's pid ($(tail -n 1 agent.log))"
+  B kill c4 KILL
+  wait_stopped c4
+  B delete c4
+  kill "$agent"
+  wait "$agent" 2>/dev/null
+else
+  skip "exec with SCMP_ACT_NOTIFY" "cannot build helpers/seccomp-agent.c"
+fi
+
 B kill c1 KILL
 wait_stopped c1
 expect_error "stopped container" "brig: exec: container c1 is not running" B exec c1 true

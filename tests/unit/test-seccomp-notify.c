@@ -143,7 +143,7 @@ container_child(void *arg)
   if (fd < 0 || flags < 0 || !(flags & FD_CLOEXEC))
     return OUT_CHECK_FAILED + 1;
   make_state(&st, "creating");
-  if (brig_seccomp_send_listener(sc, &st, fd, &err) < 0) {
+  if (brig_seccomp_send_listener(sc, &st, st.pid, fd, &err) < 0) {
     fprintf(stderr, "# child: %s\n", err->msg);
     return OUT_CHECK_FAILED + 2;
   }
@@ -260,7 +260,7 @@ killable_child(void *arg)
   sigaction(SIGUSR1, &sa, NULL);
   fd = child_load(sc);
   make_state(&st, "creating");
-  if (brig_seccomp_listener_send(sock, sc, &st, fd, &err) < 0)
+  if (brig_seccomp_listener_send(sock, sc, &st, st.pid, fd, &err) < 0)
     return OUT_CHECK_FAILED;
   close(fd);
   r = syscall(SYS_getpriority, 0, 0);
@@ -380,7 +380,7 @@ expect_send_error(const oci_seccomp *sc, int notify_fd, const char *want, const 
   int r;
 
   make_state(&st, "creating");
-  r = brig_seccomp_send_listener(sc, &st, notify_fd, &err);
+  r = brig_seccomp_send_listener(sc, &st, st.pid, notify_fd, &err);
   TAP_OK(r == -1 && err && strcmp(err->msg, want) == 0, "%s: \"%s\"", what,
          err ? err->msg : "(no error)");
   if (err && strcmp(err->msg, want) != 0)
@@ -422,21 +422,21 @@ test_listener_errors(void)
 
   sc.listener_path = path;
   make_state(&st, "creating");
-  TAP_OK(brig_seccomp_send_listener(&sc, &st, -1, &err) == 0,
+  TAP_OK(brig_seccomp_send_listener(&sc, &st, st.pid, -1, &err) == 0,
          "no listener fd (no NOTIFY rule added): nothing is sent");
   snprintf(want, sizeof(want), "seccomp: listener %s: no listener fd to send: Bad file descriptor",
            path);
-  r = brig_seccomp_listener_send(devnull, &sc, &st, -1, &err);
+  r = brig_seccomp_listener_send(devnull, &sc, &st, st.pid, -1, &err);
   TAP_OK(r == -1 && err && strcmp(err->msg, want) == 0, "sending without an fd is an error: %s",
          err ? err->msg : "");
   brig_error_clear(&err);
 
-  TAP_OK(brig_seccomp_listener_message(&sc, &st, &json, &len, &err) == 0 &&
+  TAP_OK(brig_seccomp_listener_message(&sc, &st, st.pid, &json, &len, &err) == 0 &&
              strstr(json, "\"metadata\"") == NULL && strlen(json) == len,
          "without listenerMetadata the state has no metadata key");
   free(json);
   sc.listener_metadata = (char *)"bad \xff utf-8";
-  r = brig_seccomp_listener_message(&sc, &st, &json, &len, &err);
+  r = brig_seccomp_listener_message(&sc, &st, st.pid, &json, &len, &err);
   TAP_OK(r == -1 && strcmp(err->msg, "seccomp: listener state: a string is not valid UTF-8") == 0,
          "invalid UTF-8 is an error: %s", err ? err->msg : "");
   brig_error_clear(&err);

@@ -33,7 +33,7 @@ static const brig_command brig_commands[] = {
     "      --no-pivot            do not use pivot_root to enter the rootfs\n"
     "      --no-new-keyring      do not create a new session keyring\n"
     "      --preserve-fds N      pass N extra fds (from 3) to the container\n"
-    "      --pidfd-socket SOCK   send a pidfd of the init over this socket (not implemented yet)\n",
+    "      --pidfd-socket SOCK   send a pidfd of the init over this socket\n",
     brig_cmd_create },
   { "delete", "delete a container and its resources", "delete [OPTIONS] ID",
     "  -f, --force               kill the container if it runs; a missing container is not an "
@@ -49,6 +49,7 @@ static const brig_command brig_commands[] = {
     "  -t, --tty                 give the process a pty\n"
     "  -d, --detach              return once the process runs (do not wait for it)\n"
     "      --pid-file FILE       write the process's pid to FILE\n"
+    "      --pidfd-socket SOCK   send a pidfd of the process over this socket\n"
     "      --cwd DIR             working directory in the container\n"
     "  -e, --env K=V             set an environment variable (repeatable)\n"
     "  -u, --user UID[:GID]      run as this user\n"
@@ -82,7 +83,8 @@ static const brig_command brig_commands[] = {
     "      --keep                do not delete the container after it exits\n"
     "      --no-pivot            do not use pivot_root to enter the rootfs\n"
     "      --no-new-keyring      do not create a new session keyring\n"
-    "      --preserve-fds N      pass N extra fds (from 3) to the container\n",
+    "      --preserve-fds N      pass N extra fds (from 3) to the container\n"
+    "      --pidfd-socket SOCK   send a pidfd of the init over this socket\n",
     brig_cmd_run },
   { "spec", "write a default config.json", "spec [OPTIONS]",
     "  -b, --bundle DIR          directory to write config.json in (default: current directory)\n"

@@ -7,7 +7,7 @@
  *   "      --no-pivot            do not use pivot_root to enter the rootfs\n"
  *   "      --no-new-keyring      do not create a new session keyring\n"
  *   "      --preserve-fds N      pass N extra fds (from 3) to the container\n"
- *   "      --pidfd-socket SOCK   send a pidfd of the init over this socket (not implemented yet)\n"
+ *   "      --pidfd-socket SOCK   send a pidfd of the init over this socket\n"
  */
 #define _GNU_SOURCE
 #include <getopt.h>
@@ -78,7 +78,8 @@ brig_parse_create_args(const brig_globals *g, const char *cmd, bool run_flags, i
       a->opts.preserve_fds = (int)n;
       break;
     case OPT_PIDFD_SOCKET:
-      return brig_fail(err, 0, "%s: --pidfd-socket: not implemented yet", cmd);
+      a->opts.pidfd_socket = optarg;
+      break;
     case 'd':
     case OPT_KEEP:
       if (!run_flags)

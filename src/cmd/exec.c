@@ -6,6 +6,7 @@
  *   "  -t, --tty                 give the process a pty\n"
  *   "  -d, --detach              return once the process runs (do not wait for it)\n"
  *   "      --pid-file FILE       write the process's pid to FILE\n"
+ *   "      --pidfd-socket SOCK   send a pidfd of the process over this socket\n"
  *   "      --cwd DIR             working directory in the container\n"
  *   "  -e, --env K=V             set an environment variable (repeatable)\n"
  *   "  -u, --user UID[:GID]      run as this user\n"
@@ -31,6 +32,7 @@
 enum {
   OPT_CONSOLE_SOCKET = 256,
   OPT_PID_FILE,
+  OPT_PIDFD_SOCKET,
   OPT_CWD,
   OPT_NO_NEW_PRIVS,
   OPT_PRESERVE_FDS,
@@ -86,6 +88,7 @@ parse_args(const brig_globals *g, int argc, char **argv, exec_args *a, brig_erro
     { "tty", no_argument, NULL, 't' },
     { "detach", no_argument, NULL, 'd' },
     { "pid-file", required_argument, NULL, OPT_PID_FILE },
+    { "pidfd-socket", required_argument, NULL, OPT_PIDFD_SOCKET },
     { "cwd", required_argument, NULL, OPT_CWD },
     { "env", required_argument, NULL, 'e' },
     { "user", required_argument, NULL, 'u' },
@@ -122,6 +125,9 @@ parse_args(const brig_globals *g, int argc, char **argv, exec_args *a, brig_erro
       break;
     case OPT_PID_FILE:
       o->pid_file = optarg;
+      break;
+    case OPT_PIDFD_SOCKET:
+      o->pidfd_socket = optarg;
       break;
     case OPT_CWD:
       o->cwd = optarg;

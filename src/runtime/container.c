@@ -31,6 +31,7 @@
 #include "runtime/terminal.h"
 #include "runtime/validate-process.h"
 #include "seccomp/filter.h"
+#include "runtime/pidfd-socket.h"
 #include "seccomp/listener.h"
 #include "seccomp/load.h"
 #include "util/cleanup.h"
@@ -49,6 +50,7 @@ typedef struct create_ctx {
   char *rootfs;
   brig_ns_plan ns;
   int console_fd;
+  int pidfd_sock; /* --pidfd-socket, connected before the clone */
   int fifo_fd;
   int sock;
   pid_t pid;
@@ -269,6 +271,8 @@ child_main(create_ctx *c, int child_sock)
   close(c->sock);
   if (c->console_fd >= 0)
     close(c->console_fd);
+  if (c->pidfd_sock >= 0)
+    close(c->pidfd_sock);
   ictx.preserve_fds += ictx.listen_fds;
   brig_init_run(&ictx);
 }
@@ -430,6 +434,8 @@ create_ctx_free(create_ctx *c)
   brig_ns_plan_close(&c->ns);
   if (c->console_fd >= 0)
     close(c->console_fd);
+  if (c->pidfd_sock >= 0)
+    close(c->pidfd_sock);
   if (c->fifo_fd >= 0)
     close(c->fifo_fd);
   if (c->sock >= 0)
@@ -475,6 +481,11 @@ create_locked(const brig_create_opts *o, create_ctx *c, brig_error **err)
     if (c->console_fd < 0)
       goto fail;
   }
+  if (o->pidfd_socket) {
+    c->pidfd_sock = brig_pidfd_socket_connect(o->pidfd_socket, err);
+    if (c->pidfd_sock < 0)
+      goto fail;
+  }
   if (make_exec_fifo(c, err) < 0 || save_effective_spec(c, err) < 0)
     goto fail;
   if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
@@ -504,6 +515,8 @@ create_locked(const brig_create_opts *o, create_ctx *c, brig_error **err)
   if (o->pid_file && brig_write_pid_file(o->pid_file, c->pid, err) < 0)
     goto fail;
   c->pid_file_done = o->pid_file != NULL;
+  if (c->pidfd_sock >= 0 && brig_pidfd_socket_send(c->pidfd_sock, c->pid, c->pidfd, err) < 0)
+    goto fail;
   if (set_status(c->state, "created") < 0 ||
       brig_state_save(&c->cdir, c->state, c->starttime, err) < 0)
     goto fail;
@@ -527,10 +540,10 @@ fail:
   return -1;
 }
 
-#define CREATE_CTX_INIT(opts_)                                                                    \
-  {                                                                                               \
-    .o = (opts_), .cdir = BRIG_CDIR_INIT, .console_fd = -1, .fifo_fd = -1, .sock = -1, .pid = -1, \
-    .pidfd = -1, .proc_fd = -1                                                                    \
+#define CREATE_CTX_INIT(opts_)                                                               \
+  {                                                                                          \
+    .o = (opts_), .cdir = BRIG_CDIR_INIT, .console_fd = -1, .pidfd_sock = -1, .fifo_fd = -1, \
+    .sock = -1, .pid = -1, .pidfd = -1, .proc_fd = -1                                        \
   }
 
 int

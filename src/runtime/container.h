@@ -16,6 +16,7 @@ typedef struct brig_create_opts {
   const char *bundle;
   const char *pid_file;       /* may be NULL */
   const char *console_socket; /* may be NULL */
+  const char *pidfd_socket;   /* may be NULL */
   bool no_pivot;
   bool no_new_keyring;
   int preserve_fds;

@@ -45,6 +45,7 @@
 #include "linux/rlimits.h"
 #include "runtime/container-cgroup.h"
 #include "runtime/exec.h"
+#include "runtime/pidfd-socket.h"
 #include "runtime/spawn.h"
 #include "runtime/status.h"
 #include "runtime/terminal.h"
@@ -660,6 +661,7 @@ brig_container_exec(const brig_exec_opts *o, int *status, brig_error **err)
   exec_ctx x = {
     .o = o, .cdir = BRIG_CDIR_INIT, .init_pidfd = -1, .console_fd = -1, .sync = { -1, -1 }
   };
+  _cleanup_close_ int pidfd_sock = -1;
   int r = -1;
 
   *status = 0;
@@ -672,9 +674,16 @@ brig_container_exec(const brig_exec_opts *o, int *status, brig_error **err)
     if (x.console_fd < 0)
       goto out;
   }
+  if (o->pidfd_socket) {
+    pidfd_sock = brig_pidfd_socket_connect(o->pidfd_socket, err);
+    if (pidfd_sock < 0)
+      goto out;
+  }
   if (exec_spawn(&x, err) < 0 || exec_release(&x, err) < 0)
     goto out;
   if (o->pid_file && brig_write_pid_file(o->pid_file, x.pid, err) < 0)
+    goto out;
+  if (pidfd_sock >= 0 && brig_pidfd_socket_send(pidfd_sock, x.pid, -1, err) < 0)
     goto out;
   /* Running: other commands (kill, delete) may go on. */
   brig_cdir_close(&x.cdir);

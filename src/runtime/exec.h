@@ -18,6 +18,7 @@ typedef struct brig_exec_opts {
   const char *process_file;   /* --process: the whole process spec */
   const char *console_socket; /* needed with a terminal */
   const char *pid_file;
+  const char *pidfd_socket; /* may be NULL */
   const char *cwd;
   const char *user; /* "UID[:GID]" */
   const char *process_label;

@@ -6,6 +6,7 @@ BRIG_LIFECYCLE_LIB_SOURCES = \
 	src/runtime/init.c src/runtime/init.h \
 	src/runtime/hooks.c src/runtime/hooks.h \
 	src/runtime/terminal.c src/runtime/terminal.h \
+	src/runtime/pidfd-socket.c src/runtime/pidfd-socket.h \
 	src/runtime/sealed-exe.c src/runtime/sealed-exe.h \
 	src/runtime/container-cgroup.c src/runtime/container-cgroup.h \
 	src/runtime/container-ops.c src/runtime/container-ops.h \
@@ -48,4 +49,5 @@ BRIG_LIFECYCLE_TESTS = \
 	tests/integration/lifecycle-spec.sh \
 	tests/integration/lifecycle-cgroup-commands.sh \
 	tests/integration/lifecycle-process-attrs.sh \
-	tests/integration/exec.sh
+	tests/integration/exec.sh \
+	tests/integration/pidfd-socket.sh

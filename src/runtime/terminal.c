@@ -20,21 +20,10 @@
 int
 brig_console_socket_connect(const char *path, brig_error **err)
 {
-  struct sockaddr_un addr = { .sun_family = AF_UNIX };
-  int fd;
+  int fd = brig_unix_connect(path);
 
-  if (strlen(path) >= sizeof(addr.sun_path))
-    return brig_fail(err, ENAMETOOLONG, "console socket %s", path);
-  strcpy(addr.sun_path, path);
-  fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0)
     return brig_fail(err, errno, "console socket %s", path);
-  if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
-    int saved = errno;
-
-    close(fd);
-    return brig_fail(err, saved, "console socket %s", path);
-  }
   return fd;
 }
 

@@ -93,8 +93,8 @@ gen_message(yajl_gen g, const oci_seccomp *sc, const oci_state *state, pid_t pid
 }
 
 int
-brig_seccomp_listener_message(const oci_seccomp *sc, const oci_state *state, pid_t pid,
-                              char **json, size_t *len, brig_error **err)
+brig_seccomp_listener_message(const oci_seccomp *sc, const oci_state *state, pid_t pid, char **json,
+                              size_t *len, brig_error **err)
 {
   const unsigned char *buf = NULL;
   yajl_gen g = yajl_gen_alloc(NULL);
@@ -127,25 +127,19 @@ int
 brig_seccomp_listener_connect(const oci_seccomp *sc, int *sock, brig_error **err)
 {
   const char *path = sc->listener_path;
-  struct sockaddr_un addr = { .sun_family = AF_UNIX };
-  _cleanup_close_ int fd = -1;
-  size_t len;
+  struct sockaddr_un addr;
+  int fd;
 
   *sock = -1;
   if (!path || !path[0])
     return brig_fail(err, 0, "linux.seccomp.listenerPath: must be set");
-  len = strlen(path);
-  if (len >= sizeof(addr.sun_path))
+  if (strlen(path) >= sizeof(addr.sun_path))
     return brig_fail(err, 0, "seccomp: listener %s: path too long (at most %zu bytes)", path,
                      sizeof(addr.sun_path) - 1);
-  memcpy(addr.sun_path, path, len + 1);
-  fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  fd = brig_unix_connect(path);
   if (fd < 0)
-    return brig_fail(err, errno, "seccomp: listener %s: socket", path);
-  while (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0)
-    if (errno != EINTR)
-      return brig_fail(err, errno, "seccomp: listener %s: connect", path);
-  *sock = BRIG_STEAL_FD(fd);
+    return brig_fail(err, errno, "seccomp: listener %s: connect", path);
+  *sock = fd;
   return 0;
 }
 
@@ -179,8 +173,8 @@ brig_seccomp_listener_send(int sock, const oci_seccomp *sc, const oci_state *sta
 }
 
 int
-brig_seccomp_send_listener(const oci_seccomp *sc, const oci_state *state, pid_t pid,
-                           int notify_fd, brig_error **err)
+brig_seccomp_send_listener(const oci_seccomp *sc, const oci_state *state, pid_t pid, int notify_fd,
+                           brig_error **err)
 {
   _cleanup_close_ int sock = -1;
 

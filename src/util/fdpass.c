@@ -2,6 +2,8 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
 
 #include "util/fdpass.h"
 
@@ -32,4 +34,30 @@ brig_send_with_fd(int sock, const void *buf, size_t len, int fd)
     n = sendmsg(sock, &msg, MSG_NOSIGNAL);
   while (n < 0 && errno == EINTR);
   return n;
+}
+
+int
+brig_unix_connect(const char *path)
+{
+  struct sockaddr_un addr = { .sun_family = AF_UNIX };
+  size_t len = strlen(path);
+  int fd, saved;
+
+  if (len >= sizeof(addr.sun_path)) {
+    errno = ENAMETOOLONG;
+    return -1;
+  }
+  memcpy(addr.sun_path, path, len + 1);
+  fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0)
+    return -1;
+  while (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
+    if (errno == EINTR)
+      continue;
+    saved = errno;
+    close(fd);
+    errno = saved;
+    return -1;
+  }
+  return fd;
 }

@@ -58,7 +58,7 @@ complete -c brig -n "__fish_seen_subcommand_from create run" -l pid-file -r -F -
 complete -c brig -n "__fish_seen_subcommand_from create run" -l no-pivot -d 'MS_MOVE + chroot instead of pivot_root'
 complete -c brig -n "__fish_seen_subcommand_from create run" -l no-new-keyring -d 'Keep the session keyring'
 complete -c brig -n "__fish_seen_subcommand_from create run" -l preserve-fds -x -d 'Pass N extra fds'
-complete -c brig -n "__fish_seen_subcommand_from create" -l pidfd-socket -r -F -d 'Send a pidfd of the init (not implemented yet)'
+complete -c brig -n "__fish_seen_subcommand_from create run" -l pidfd-socket -r -F -d 'Send a pidfd of the init over this socket'
 complete -c brig -n "__fish_seen_subcommand_from run" -s d -l detach -d 'Return once the container runs'
 complete -c brig -n "__fish_seen_subcommand_from run" -l keep -d 'Keep the container after it exits'
 
@@ -73,6 +73,7 @@ complete -c brig -n "__fish_seen_subcommand_from exec" -l console-socket -r -F -
 complete -c brig -n "__fish_seen_subcommand_from exec" -s t -l tty -d 'Give the process a pty'
 complete -c brig -n "__fish_seen_subcommand_from exec" -s d -l detach -d 'Return once the process runs'
 complete -c brig -n "__fish_seen_subcommand_from exec" -l pid-file -r -F -d 'Write the process pid here'
+complete -c brig -n "__fish_seen_subcommand_from exec" -l pidfd-socket -r -F -d 'Send a pidfd of the process over this socket'
 complete -c brig -n "__fish_seen_subcommand_from exec" -l cwd -x -d 'Working directory in the container'
 complete -c brig -n "__fish_seen_subcommand_from exec" -s e -l env -x -d 'Set an environment variable K=V'
 complete -c brig -n "__fish_seen_subcommand_from exec" -s u -l user -x -d 'Run as UID[:GID]'

@@ -26,8 +26,9 @@ recv_state(int conn, FILE *log)
     struct cmsghdr align;
   } cbuf;
   struct iovec iov = { buf, sizeof(buf) - 1 };
-  struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf.b,
-                       .msg_controllen = sizeof(cbuf.b) };
+  struct msghdr mh = {
+    .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf.b, .msg_controllen = sizeof(cbuf.b)
+  };
   struct cmsghdr *c;
   ssize_t n = recvmsg(conn, &mh, MSG_CMSG_CLOEXEC);
   int fd = -1;

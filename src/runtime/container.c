@@ -32,6 +32,7 @@
 #include "runtime/validate-process.h"
 #include "seccomp/filter.h"
 #include "runtime/pidfd-socket.h"
+#include "runtime/pty-proxy.h"
 #include "seccomp/listener.h"
 #include "seccomp/load.h"
 #include "util/cleanup.h"
@@ -51,6 +52,7 @@ typedef struct create_ctx {
   brig_ns_plan ns;
   int console_fd;
   int pidfd_sock; /* --pidfd-socket, connected before the clone */
+  int proxy_sock; /* with o->proxy_terminal: where the pty master arrives */
   int fifo_fd;
   int sock;
   pid_t pid;
@@ -143,7 +145,7 @@ validate_spec(create_ctx *c, brig_error **err)
     return brig_fail(err, 0, "config.json: hostname: needs a uts namespace");
   if (c->ns.new_user && (!s->linux->uid_mappings_len || !s->linux->gid_mappings_len))
     return brig_fail(err, 0, "config.json: linux.uidMappings: needed with a new user namespace");
-  if (s->process->terminal && !c->o->console_socket)
+  if (s->process->terminal && !c->o->console_socket && !c->o->proxy_terminal)
     return brig_fail(err, 0, "config.json: process.terminal: needs --console-socket");
   if (brig_hooks_validate(s->hooks, err) < 0 || brig_rlimits_validate(s->process, err) < 0 ||
       brig_sysctl_validate(s->linux, c->ns.clone_flags, err) < 0 ||
@@ -273,6 +275,8 @@ child_main(create_ctx *c, int child_sock)
     close(c->console_fd);
   if (c->pidfd_sock >= 0)
     close(c->pidfd_sock);
+  if (c->proxy_sock >= 0)
+    close(c->proxy_sock);
   ictx.preserve_fds += ictx.listen_fds;
   brig_init_run(&ictx);
 }
@@ -436,6 +440,8 @@ create_ctx_free(create_ctx *c)
     close(c->console_fd);
   if (c->pidfd_sock >= 0)
     close(c->pidfd_sock);
+  if (c->proxy_sock >= 0)
+    close(c->proxy_sock);
   if (c->fifo_fd >= 0)
     close(c->fifo_fd);
   if (c->sock >= 0)
@@ -480,6 +486,16 @@ create_locked(const brig_create_opts *o, create_ctx *c, brig_error **err)
     c->console_fd = brig_console_socket_connect(o->console_socket, err);
     if (c->console_fd < 0)
       goto fail;
+  }
+  if (!o->console_socket && o->proxy_terminal && c->spec->process->terminal) {
+    int pair[2];
+
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) < 0) {
+      brig_fail(err, errno, "socketpair");
+      goto fail;
+    }
+    c->console_fd = pair[0];
+    c->proxy_sock = pair[1];
   }
   if (o->pidfd_socket) {
     c->pidfd_sock = brig_pidfd_socket_connect(o->pidfd_socket, err);
@@ -540,10 +556,10 @@ fail:
   return -1;
 }
 
-#define CREATE_CTX_INIT(opts_)                                                               \
-  {                                                                                          \
-    .o = (opts_), .cdir = BRIG_CDIR_INIT, .console_fd = -1, .pidfd_sock = -1, .fifo_fd = -1, \
-    .sock = -1, .pid = -1, .pidfd = -1, .proc_fd = -1                                        \
+#define CREATE_CTX_INIT(opts_)                                                                  \
+  {                                                                                             \
+    .o = (opts_), .cdir = BRIG_CDIR_INIT, .console_fd = -1, .pidfd_sock = -1, .proxy_sock = -1, \
+    .fifo_fd = -1, .sock = -1, .pid = -1, .pidfd = -1, .proc_fd = -1                            \
   }
 
 int
@@ -770,15 +786,19 @@ brig_container_run(const brig_create_opts *o, bool detach, bool keep, int *exit_
 {
   brig_create_opts opts = *o;
   create_ctx c = CREATE_CTX_INIT(&opts);
+  _cleanup_close_ int master = -1;
   int r;
 
   *exit_status = 0;
   opts.init_is_our_child = !detach;
+  opts.proxy_terminal = !detach;
   if (create_locked(&opts, &c, err) < 0) {
     create_ctx_free(&c);
     return -1;
   }
-  if (start_locked(&c.cdir, err) < 0) {
+  if (c.proxy_sock >= 0)
+    master = brig_pty_proxy_recv_master(c.proxy_sock, err);
+  if ((c.proxy_sock >= 0 && master < 0) || start_locked(&c.cdir, err) < 0) {
     kill_and_wait(c.pid, c.pidfd);
     brig_cdir_destroy(&c.cdir, NULL);
     create_ctx_free(&c);
@@ -789,7 +809,8 @@ brig_container_run(const brig_create_opts *o, bool detach, bool keep, int *exit_
     create_ctx_free(&c);
     return 0;
   }
-  *exit_status = brig_spawn_wait_forwarding(c.pid);
+  *exit_status =
+      master >= 0 ? brig_pty_proxy_run(master, c.pid) : brig_spawn_wait_forwarding(c.pid);
   r = 0;
   if (!keep)
     r = brig_container_delete(o->root, o->id, true, err);

@@ -21,6 +21,7 @@ typedef struct brig_create_opts {
   bool no_new_keyring;
   int preserve_fds;
   bool init_is_our_child; /* run in the foreground: we wait for the init */
+  bool proxy_terminal;    /* foreground run: a terminal without console socket is ours */
   enum brig_cgroup_manager cgroup_manager;
 } brig_create_opts;
 

@@ -46,6 +46,7 @@
 #include "runtime/container-cgroup.h"
 #include "runtime/exec.h"
 #include "runtime/pidfd-socket.h"
+#include "runtime/pty-proxy.h"
 #include "runtime/spawn.h"
 #include "runtime/status.h"
 #include "runtime/terminal.h"
@@ -155,8 +156,8 @@ exec_prepare_process(exec_ctx *x, brig_error **err)
 
   if (brig_exec_process_build(x->o, x->config, &x->process, err) < 0)
     return -1;
-  if (x->process->terminal && !x->o->console_socket)
-    return brig_fail(err, 0, "process.terminal: needs --console-socket");
+  if (x->process->terminal && !x->o->console_socket && x->o->detach)
+    return brig_fail(err, 0, "process.terminal: needs --console-socket with --detach");
   if (!x->process->terminal && x->o->console_socket)
     return brig_fail(err, 0, "--console-socket: needs a terminal (--tty or process.terminal)");
   if (brig_caps_parse(x->process->capabilities, &x->caps, true, err) < 0)
@@ -661,7 +662,7 @@ brig_container_exec(const brig_exec_opts *o, int *status, brig_error **err)
   exec_ctx x = {
     .o = o, .cdir = BRIG_CDIR_INIT, .init_pidfd = -1, .console_fd = -1, .sync = { -1, -1 }
   };
-  _cleanup_close_ int pidfd_sock = -1;
+  _cleanup_close_ int pidfd_sock = -1, proxy_sock = -1, master = -1;
   int r = -1;
 
   *status = 0;
@@ -669,10 +670,20 @@ brig_container_exec(const brig_exec_opts *o, int *status, brig_error **err)
       exec_check_cgroup_flag(&x, err) < 0 || exec_prepare_process(&x, err) < 0 ||
       exec_find_namespaces(&x, err) < 0)
     goto out;
-  if (x.process->terminal) {
+  if (x.process->terminal && o->console_socket) {
     x.console_fd = brig_console_socket_connect(o->console_socket, err);
     if (x.console_fd < 0)
       goto out;
+  } else if (x.process->terminal) {
+    /* In the foreground without a console socket, the pty is brig's. */
+    int pair[2];
+
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) < 0) {
+      brig_fail(err, errno, "socketpair");
+      goto out;
+    }
+    x.console_fd = pair[0];
+    proxy_sock = pair[1];
   }
   if (o->pidfd_socket) {
     pidfd_sock = brig_pidfd_socket_connect(o->pidfd_socket, err);
@@ -681,16 +692,25 @@ brig_container_exec(const brig_exec_opts *o, int *status, brig_error **err)
   }
   if (exec_spawn(&x, err) < 0 || exec_release(&x, err) < 0)
     goto out;
+  if (proxy_sock >= 0) {
+    master = brig_pty_proxy_recv_master(proxy_sock, err);
+    if (master < 0)
+      goto out;
+  }
   if (o->pid_file && brig_write_pid_file(o->pid_file, x.pid, err) < 0)
     goto out;
   if (pidfd_sock >= 0 && brig_pidfd_socket_send(pidfd_sock, x.pid, -1, err) < 0)
     goto out;
   /* Running: other commands (kill, delete) may go on. */
   brig_cdir_close(&x.cdir);
-  if (o->detach)
+  if (o->detach) {
     x.pid = 0;
-  else
+  } else if (master >= 0) {
+    *status = brig_pty_proxy_run(master, x.pid);
+    x.pid = 0;
+  } else {
     exec_wait(&x, status);
+  }
   r = 0;
 out:
   exec_ctx_clear(&x);

@@ -7,6 +7,7 @@ BRIG_LIFECYCLE_LIB_SOURCES = \
 	src/runtime/hooks.c src/runtime/hooks.h \
 	src/runtime/terminal.c src/runtime/terminal.h \
 	src/runtime/pidfd-socket.c src/runtime/pidfd-socket.h \
+	src/runtime/pty-proxy.c src/runtime/pty-proxy.h \
 	src/runtime/sealed-exe.c src/runtime/sealed-exe.h \
 	src/runtime/container-cgroup.c src/runtime/container-cgroup.h \
 	src/runtime/container-ops.c src/runtime/container-ops.h \

@@ -38,36 +38,22 @@ brig_sync_send(int sock, enum brig_sync_type type, int errnum, const char *text,
 int
 brig_sync_recv(int sock, brig_sync_msg *msg, int *fd)
 {
-  struct iovec iov = { msg, sizeof(*msg) };
-  union {
-    char buf[CMSG_SPACE(sizeof(int))];
-    struct cmsghdr align;
-  } cbuf;
-  struct msghdr mh = { 0 };
-  struct cmsghdr *c;
   ssize_t n;
 
-  *fd = -1;
   memset(msg, 0, sizeof(*msg));
-  mh.msg_iov = &iov;
-  mh.msg_iovlen = 1;
-  mh.msg_control = cbuf.buf;
-  mh.msg_controllen = sizeof(cbuf.buf);
-  do
-    n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
-  while (n < 0 && errno == EINTR);
+  n = brig_recv_with_fd(sock, msg, sizeof(*msg), fd);
   if (n < 0)
     return -1;
   if (n == 0)
     return 0;
   if ((size_t)n < offsetof(brig_sync_msg, text)) {
+    if (*fd >= 0)
+      close(*fd);
+    *fd = -1;
     errno = EPROTO;
     return -1;
   }
   msg->text[sizeof(msg->text) - 1] = '\0';
-  for (c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c))
-    if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS)
-      memcpy(fd, CMSG_DATA(c), sizeof(int));
   return 1;
 }
 

@@ -36,6 +36,32 @@ brig_send_with_fd(int sock, const void *buf, size_t len, int fd)
   return n;
 }
 
+ssize_t
+brig_recv_with_fd(int sock, void *buf, size_t len, int *fd)
+{
+  union {
+    char buf[CMSG_SPACE(sizeof(int))];
+    struct cmsghdr align;
+  } control;
+  struct iovec iov = { .iov_base = buf, .iov_len = len };
+  struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
+  struct cmsghdr *cmsg;
+  ssize_t n;
+
+  *fd = -1;
+  msg.msg_control = control.buf;
+  msg.msg_controllen = sizeof(control.buf);
+  do
+    n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
+  while (n < 0 && errno == EINTR);
+  if (n < 0)
+    return -1;
+  for (cmsg = CMSG_FIRSTHDR(&msg); cmsg; cmsg = CMSG_NXTHDR(&msg, cmsg))
+    if (cmsg->cmsg_level == SOL_SOCKET && cmsg->cmsg_type == SCM_RIGHTS)
+      memcpy(fd, CMSG_DATA(cmsg), sizeof(int));
+  return n;
+}
+
 int
 brig_unix_connect(const char *path)
 {

@@ -11,6 +11,11 @@
  * on EINTR.  Returns what sendmsg returned (-1 with errno). */
 ssize_t brig_send_with_fd(int sock, const void *buf, size_t len, int fd);
 
+/* recvmsg() into buf, retried on EINTR; an fd that came with it
+ * (close-on-exec) goes to *fd, else *fd is -1.  Returns what recvmsg
+ * returned (-1 with errno, 0 at EOF). */
+ssize_t brig_recv_with_fd(int sock, void *buf, size_t len, int *fd);
+
 /* A close-on-exec AF_UNIX stream socket connected to path (console,
  * pidfd and listener sockets).  -1 with errno on error (ENAMETOOLONG for a
  * path that does not fit sun_path). */

@@ -111,8 +111,8 @@ else
   skip "exec -t --console-socket" "cannot build helpers/recvtty.c"
   skip "the process's stdio is a pty" "cannot build helpers/recvtty.c"
 fi
-expect_error "a terminal needs --console-socket" \
-  "brig: exec: process.terminal: needs --console-socket" B exec -t c1 true
+expect_error "a detached terminal needs --console-socket" \
+  "brig: exec: process.terminal: needs --console-socket with --detach" B exec -t -d c1 true
 
 expect_error "missing executable" "brig: exec: exec foo: No such file or directory" B exec c1 foo
 expect_error "missing executable by path" "brig: exec: exec /nope: No such file or directory" \

@@ -32,5 +32,30 @@ echo "$out" | grep -qx console-is-the-pty
 ok $? "/dev/console is the pty (runtime-spec: MUST also supply /dev/console)"
 wait_stopped t1
 B delete t1
+
+# Foreground run and exec without --console-socket: brig holds the pty
+# master and proxies it to its own stdio (a pty made by script(1) here, as
+# an interactive user's).  Keys typed go in, the exit status comes out.
+if command -v script >/dev/null; then
+  new_bundle fg '.process.terminal = true
+    | .process.args = ["sh", "-c", "tty; stty size; read -r line; echo got:$line; exit 3"]'
+  (sleep 1; printf 'typed\r') | timeout 20 script -qec \
+    "stty rows 33 cols 99; $BRIG --root $ROOT run --bundle fg t2; echo status:\$?" /dev/null >fg.out 2>&1
+  out=$(tr -d '\r' <fg.out)
+  echo "$out" | grep -qx /dev/pts/0 && echo "$out" | grep -qx "33 99"
+  ok $? "foreground run: the process has a pty with brig's window size ($(echo $out))"
+  echo "$out" | grep -qx got:typed && echo "$out" | grep -qx status:3
+  ok $? "foreground run: input reaches the process, its exit status comes back"
+  new_bundle sl '.process.args = ["sleep", "100"]'
+  B run -d --bundle sl t3 </dev/null >/dev/null 2>&1
+  (sleep 1; printf 'exit 5\r') | timeout 20 script -qec \
+    "$BRIG --root $ROOT exec -t t3 sh; echo status:\$?" /dev/null >ex.out 2>&1
+  out=$(tr -d '\r' <ex.out)
+  echo "$out" | grep -qx status:5
+  ok $? "foreground exec -t: an interactive shell, its exit status comes back ($(echo $out))"
+  B delete --force t3
+else
+  skip "foreground terminal proxy" "needs script(1)"
+fi
 nothing_left "terminal"
 done_testing

@@ -1,0 +1,23 @@
+/* A foreground `run` or `exec` whose process has a terminal and no
+ * --console-socket: brig holds the pty master itself and stands between
+ * it and its own stdio, as runc does.  The init (or the exec'd process)
+ * sends the master over an internal socketpair instead of a console
+ * socket; brig copies stdin to it and it to stdout, with its own terminal
+ * in raw mode, passes window size changes on, forwards SIGHUP, SIGINT,
+ * SIGQUIT, SIGTERM, SIGUSR1 and SIGUSR2 to the process, and returns its
+ * exit status once it is gone. */
+#ifndef BRIG_RUNTIME_PTY_PROXY_H
+#define BRIG_RUNTIME_PTY_PROXY_H
+
+#include <sys/types.h>
+
+#include "util/error.h"
+
+/* Receives the master sent over sock; returns it (close-on-exec). */
+int brig_pty_proxy_recv_master(int sock, brig_error **err);
+
+/* Copies between stdio and master until pid (a child of ours) exits; its
+ * exit status (128+N when killed by signal N).  Restores the terminal. */
+int brig_pty_proxy_run(int master, pid_t pid);
+
+#endif

@@ -288,21 +288,34 @@ mount_bind(const oci_mount *m, const mount_flags *f, const char *src, int dst, b
   return 0;
 }
 
-/* The spec's `cgroup` mount.  Until brig manages cgroups (a later issue)
- * it is a recursive read-only bind of the host's /sys/fs/cgroup: the v1
- * hierarchies are visible as they are on the host, not namespaced. */
+/* The spec's `cgroup` mount: the container's own cgroups (cgroup-mount.c),
+ * with the mount's attributes (podman asks for ro, nosuid, nodev, noexec). */
 static int
-mount_cgroup(const oci_mount *m, int dst, brig_error **err)
+mount_cgroup(const oci_mount *m, const mount_flags *f, const brig_cgroup_view *cgroups, int dst,
+             brig_error **err)
 {
-  if (brig_bind_onto(-1, "/sys/fs/cgroup", dst, true,
-                     MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC) <
-      0)
-    return brig_fail(err, errno, "mount cgroup on %s", m->destination);
-  return 0;
+  if (!cgroups)
+    return brig_fail(err, EINVAL, "mount cgroup on %s", m->destination);
+  return brig_cgroup_mount(cgroups, dst, f->set | f->rset, m->destination, err);
+}
+
+bool
+brig_mounts_have_cgroup(const oci_spec *spec)
+{
+  size_t i;
+
+  for (i = 0; i < spec->mounts_len; i++) {
+    const char *t = spec->mounts[i].type;
+
+    if (t && (strcmp(t, "cgroup") == 0 || strcmp(t, "cgroup2") == 0))
+      return true;
+  }
+  return false;
 }
 
 static int
-mount_one(const oci_mount *m, int rootfd, const char *bundle, brig_error **err)
+mount_one(const oci_mount *m, int rootfd, const char *bundle, const brig_cgroup_view *cgroups,
+          brig_error **err)
 {
   mount_flags f;
   _cleanup_free_ char *src = NULL;
@@ -350,7 +363,7 @@ mount_one(const oci_mount *m, int rootfd, const char *bundle, brig_error **err)
   if (f.bind)
     r = mount_bind(m, &f, src, dst, err);
   else if (strcmp(type, "cgroup") == 0 || strcmp(type, "cgroup2") == 0)
-    r = mount_cgroup(m, dst, err);
+    r = mount_cgroup(m, &f, cgroups, dst, err);
   else
     r = mount_new_fs(m, &f, type, dst, err);
   free(f.data);
@@ -358,12 +371,13 @@ mount_one(const oci_mount *m, int rootfd, const char *bundle, brig_error **err)
 }
 
 int
-brig_mounts_apply(const oci_spec *spec, int rootfd, const char *bundle, brig_error **err)
+brig_mounts_apply(const oci_spec *spec, int rootfd, const char *bundle,
+                  const brig_cgroup_view *cgroups, brig_error **err)
 {
   size_t i;
 
   for (i = 0; i < spec->mounts_len; i++)
-    if (mount_one(&spec->mounts[i], rootfd, bundle, err) < 0)
+    if (mount_one(&spec->mounts[i], rootfd, bundle, cgroups, err) < 0)
       return -1;
   return 0;
 }

@@ -8,11 +8,17 @@
 #include <stdbool.h>
 
 #include "libocispec/ocispec.h"
+#include "linux/cgroup-mount.h"
 #include "util/error.h"
 
 /* Mounts spec->mounts below the rootfs opened as rootfd.  Relative bind
- * sources are taken relative to bundle.  Errors: "mount TYPE on DEST: ...". */
-int brig_mounts_apply(const oci_spec *spec, int rootfd, const char *bundle, brig_error **err);
+ * sources are taken relative to bundle; a `cgroup` mount is built from
+ * cgroups (see linux/cgroup-mount.h).  Errors: "mount TYPE on DEST: ...". */
+int brig_mounts_apply(const oci_spec *spec, int rootfd, const char *bundle,
+                      const brig_cgroup_view *cgroups, brig_error **err);
+
+/* True if spec has a mount of type cgroup or cgroup2. */
+bool brig_mounts_have_cgroup(const oci_spec *spec);
 
 /* An O_PATH fd of the host's /dev/null, checked to be the character
  * device 1:3 ("/dev/null is not the null device" otherwise). */

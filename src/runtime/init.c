@@ -84,6 +84,7 @@ wait_go(brig_init_ctx *ctx, brig_error **err)
  * attach while brig's code and fds are here.  execve() of the user's
  * program resets it. */
 static mode_t inherited_umask;
+static brig_cgroup_view cgroup_view; /* for a cgroup mount, read before the cgroupns unshare */
 
 static int
 init_prepare_process(brig_init_ctx *ctx, brig_error **err)
@@ -97,6 +98,11 @@ init_prepare_process(brig_init_ctx *ctx, brig_error **err)
     if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
       return brig_fail(err, errno, "become root in the user namespace");
   }
+  /* Before the unshare: afterwards the kernel shows both relative to the
+   * new cgroup namespace. */
+  if (brig_mounts_have_cgroup(ctx->spec) &&
+      brig_cgroup_view_read(ctx->proc_fd, &cgroup_view, err) < 0)
+    return -1;
   if (ctx->unshare_cgroupns && unshare(CLONE_NEWCGROUP) < 0)
     return brig_fail(err, errno, "unshare the cgroup namespace");
   return 0;
@@ -143,8 +149,9 @@ init_setup_rootfs(brig_init_ctx *ctx, brig_error **err)
 
   if (brig_rootfs_prepare(ctx->rootfs, ctx->spec->linux, &rootfd, err) < 0)
     return -1;
-  if (brig_mounts_apply(ctx->spec, rootfd, ctx->bundle, err) < 0)
+  if (brig_mounts_apply(ctx->spec, rootfd, ctx->bundle, &cgroup_view, err) < 0)
     return -1;
+  brig_cgroup_view_free(&cgroup_view);
   if (brig_devices_create(ctx->spec, rootfd, err) < 0 ||
       brig_mounts_mask_prepare(ctx->spec->linux, &mask_prep, err) < 0)
     return -1;

@@ -1,6 +1,7 @@
 # The container lifecycle (issue 8): spliced into Makefile.am.
 BRIG_LIFECYCLE_LIB_SOURCES = \
 	src/runtime/container.c src/runtime/container.h \
+	src/runtime/annotations.c src/runtime/annotations.h \
 	src/runtime/status.c src/runtime/status.h \
 	src/runtime/spawn.c src/runtime/spawn.h \
 	src/runtime/init.c src/runtime/init.h \
@@ -15,6 +16,7 @@ BRIG_LIFECYCLE_LIB_SOURCES = \
 	src/linux/resolve.c src/linux/resolve.h \
 	src/linux/rootfs.c src/linux/rootfs.h \
 	src/linux/mounts.c src/linux/mounts.h \
+	src/linux/cgroup-mount.c src/linux/cgroup-mount.h \
 	src/linux/devices.c src/linux/devices.h \
 	src/linux/caps.c src/linux/caps.h \
 	src/linux/rlimits.c src/linux/rlimits.h \
@@ -28,7 +30,7 @@ BRIG_LIFECYCLE_LIB_SOURCES = \
 BRIG_LIFECYCLE_CMD_SOURCES = \
 	src/cmd/lifecycle-commands.h \
 	src/cmd/create.c src/cmd/start.c src/cmd/run.c src/cmd/state.c \
-	src/cmd/kill.c src/cmd/delete.c src/cmd/list.c \
+	src/cmd/kill.c src/cmd/delete.c src/cmd/list.c src/cmd/sandbox.c \
 	src/cmd/cgroup-commands.h \
 	src/cmd/pause.c src/cmd/resume.c src/cmd/ps.c src/cmd/update.c src/cmd/events.c \
 	src/cmd/exec.c

@@ -52,6 +52,17 @@ out=$(B run --bundle "$TEST_TMP/b6" c6 2>&1)
 echo "$out" | grep -q '^[0-9]*:memory:/$' && echo "$out" | grep -q '^0::/$' && ! echo "$out" | grep -q brig-it
 ok $? "inside, /proc/self/cgroup says / (cgroup namespace rooted at the container's cgroup)"
 
+# The spec's cgroup mount shows the container's own cgroups, read-only:
+# its memory limit at the top of /sys/fs/cgroup/memory, no host cgroups.
+new_bundle "$TEST_TMP/bm" '.linux.cgroupsPath = $p | .linux.resources.memory = {"limit": 41943040}
+  | .process.args = ["sh", "-c", "cat /sys/fs/cgroup/memory/memory.limit_in_bytes;
+      ls /sys/fs/cgroup/memory | grep -c brig; touch /sys/fs/cgroup/memory/x 2>/dev/null || echo ro;
+      ls /sys/fs/cgroup | tr \"\\n\" \" \""]' --arg p "$cgbase/cm"
+out=$(B run --bundle "$TEST_TMP/bm" cm 2>&1)
+host=$(cd /sys/fs/cgroup && ls | tr '\n' ' ')
+[ "$out" = "$(printf '41943040\n0\nro\n%s' "$host")" ]
+ok $? "the cgroup mount: the container's own cgroups, every hierarchy, read-only ($(echo $out))"
+
 # Default path /brig/<id>.
 new_bundle "$TEST_TMP/b2" '.process.args = ["sleep", "100"] | del(.linux.cgroupsPath)'
 B run -d --bundle "$TEST_TMP/b2" "c2-$$"

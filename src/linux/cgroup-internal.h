@@ -60,6 +60,10 @@ bool brig_cg_exists(const char *dir, const char *file);
 /* Splits "a,b,c" and tells whether word is one of the items. */
 bool brig_cg_list_has(const char *list, const char *word, char sep);
 
+/* Raises cpu.rt_runtime_us of dir's ancestors (below the hierarchy root)
+ * so that dir can get runtime (cgroup-rt.c). */
+int brig_cg_rt_make_room(const char *dir, int64_t runtime, brig_error **err);
+
 /* ---- resources (cgroup-v1.c, cgroup-v2.c) ---- */
 
 int brig_cgroup_v1_apply(brig_cgroup *cg, const oci_resources *r, brig_error **err);

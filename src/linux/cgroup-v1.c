@@ -183,8 +183,9 @@ v1_cpu(const char *dir, const oci_cpu *c, brig_error **err)
                      c->realtime_period) < 0)
     return -1;
   if (c->has_realtime_runtime && c->realtime_runtime &&
-      brig_cg_writef(dir, "cpu.rt_runtime_us", F_CPU ".realtimeRuntime", err, "%" PRId64,
-                     c->realtime_runtime) < 0)
+      (brig_cg_rt_make_room(dir, c->realtime_runtime, err) < 0 ||
+       brig_cg_writef(dir, "cpu.rt_runtime_us", F_CPU ".realtimeRuntime", err, "%" PRId64,
+                      c->realtime_runtime) < 0))
     return -1;
   if (c->has_idle && brig_cg_writef(dir, "cpu.idle", F_CPU ".idle", err, "%" PRId64, c->idle) < 0)
     return -1;

@@ -13,6 +13,7 @@ BRIG_CGROUP_LIB_SOURCES = \
 	src/linux/cgroup-state.c \
 	src/linux/cgroup-stats.c \
 	src/linux/cgroup-v1.c \
+	src/linux/cgroup-rt.c \
 	src/linux/cgroup-v2.c \
 	src/linux/cgroup-convert.h src/linux/cgroup-convert.c \
 	src/linux/cgroup-devices.h src/linux/cgroup-devices.c \

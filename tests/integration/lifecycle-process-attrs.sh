@@ -44,6 +44,15 @@ rt_or_err fifo SCHED_FIFO "0 10 1" "SCHED_FIFO priority 10"
 run_out rr ".process.scheduler = {\"policy\":\"SCHED_RR\",\"priority\":99,\"flags\":[\"SCHED_FLAG_RESET_ON_FORK\"]} | .process.args = $STAT"
 rc=$?
 rt_or_err rr SCHED_RR "0 99 2" "SCHED_RR priority 99 with SCHED_FLAG_RESET_ON_FORK"
+# With realtimeRuntime brig gives the cgroup's new parents room for it
+# (the kernel keeps children within their parent's runtime), so the
+# realtime policy works inside a fresh cgroup tree.
+run_out fiforoom ".linux.cgroupsPath = \"/brig-it-rt-$$/c\"
+  | .linux.resources.cpu = {\"realtimeRuntime\": 10000, \"realtimePeriod\": 1000000}
+  | .process.scheduler = {\"policy\":\"SCHED_FIFO\",\"priority\":10} | .process.args = $STAT"
+rc=$?
+is_out fiforoom "0 10 1" "SCHED_FIFO in a new cgroup tree with realtimeRuntime"
+rmdir /sys/fs/cgroup/*/brig-it-rt-$$ 2>/dev/null
 run_out nice ".process.scheduler = {\"policy\":\"SCHED_OTHER\",\"nice\":7} | .process.args = $STAT"
 rc=$?
 is_out nice "7 0 0" "SCHED_OTHER nice 7"

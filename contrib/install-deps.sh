@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   # build
   build-essential autoconf automake libtool pkg-config git
-  libyajl-dev libseccomp-dev libcap-dev libselinux1-dev libapparmor-dev
+  libyajl-dev libseccomp-dev libcap-dev libselinux1-dev libapparmor-dev libsystemd-dev
   go-md2man
   # tests: busybox rootfs, JSON checks, runc as a reference runtime,
   # clang + compiler-rt for the libFuzzer targets

@@ -213,10 +213,6 @@ brig_cgroup_resolve(const char *id, const oci_linux *linux_cfg, brig_cgroup **ou
                           ? linux_cfg->cgroups_path
                           : NULL;
   _cleanup_free_ char *dflt = NULL;
-  char norm[CG_PATH_MAX];
-  brig_cgroup_hierarchy *h = NULL;
-  brig_cgroup *cg;
-  size_t n = 0, i, kept = 0;
 
   *out = NULL;
   if (!given) {
@@ -229,8 +225,22 @@ brig_cgroup_resolve(const char *id, const oci_linux *linux_cfg, brig_cgroup **ou
     given = dflt;
   }
   if (is_systemd_path(given))
-    return brig_fail(err, 0, "linux.cgroupsPath: \"%s\": --systemd-cgroup: systemd is not running",
+    return brig_fail(err, 0,
+                     "linux.cgroupsPath: \"%s\": a systemd slice:prefix:name path needs "
+                     "--systemd-cgroup",
                      given);
+  return brig_cgroup_resolve_path(given, out, err);
+}
+
+int
+brig_cgroup_resolve_path(const char *given, brig_cgroup **out, brig_error **err)
+{
+  char norm[CG_PATH_MAX];
+  brig_cgroup_hierarchy *h = NULL;
+  brig_cgroup *cg;
+  size_t n = 0, i, kept = 0;
+
+  *out = NULL;
   if (normalize_path(given, norm, err) < 0)
     return -1;
   if (brig_cg_mounts(&h, &n, err) < 0)
@@ -366,15 +376,15 @@ static const char *const v2_default_controllers[] = {
   "cpuset", "cpu", "io", "memory", "hugetlb", "pids", "rdma", "misc", NULL,
 };
 
-int
-brig_cgroup_create(const char *id, const oci_linux *linux_cfg, brig_cgroup **out, brig_error **err)
+/* Makes cg's directories, then either checks that nobody uses them yet
+ * (pid 0) or moves pid in, and writes the resources and device rules.  On
+ * failure the directories made here are removed and cg is freed. */
+static int
+setup(brig_cgroup *cg, const oci_linux *linux_cfg, pid_t pid, brig_cgroup **out, brig_error **err)
 {
-  brig_cgroup *cg = NULL;
   bool created[64] = { false };
   size_t i;
 
-  if (brig_cgroup_resolve(id, linux_cfg, &cg, err) < 0)
-    return -1;
   if (cg->n > 64) {
     brig_cgroup_free(cg);
     return brig_fail(err, 0, "cgroup: too many hierarchies");
@@ -397,10 +407,13 @@ brig_cgroup_create(const char *id, const oci_linux *linux_cfg, brig_cgroup **out
   for (i = 0; i < cg->n; i++)
     if (make_dirs(&cg->h[i], &created[i], err) < 0)
       goto fail;
-  /* Two containers in one cgroup would share limits, and deleting one
-   * would kill the other's processes (runc refuses a non-empty cgroup
-   * too). */
-  {
+  if (pid > 0) {
+    if (brig_cgroup_enter(cg, pid, err) < 0)
+      goto fail;
+  } else {
+    /* Two containers in one cgroup would share limits, and deleting one
+     * would kill the other's processes (runc refuses a non-empty cgroup
+     * too). */
     pid_t *pids = NULL;
     size_t n = 0;
 
@@ -426,6 +439,29 @@ fail:
       rmdir(cg->h[i].dir);
   brig_cgroup_free(cg);
   return -1;
+}
+
+int
+brig_cgroup_create(const char *id, const oci_linux *linux_cfg, brig_cgroup **out, brig_error **err)
+{
+  brig_cgroup *cg = NULL;
+
+  *out = NULL;
+  if (brig_cgroup_resolve(id, linux_cfg, &cg, err) < 0)
+    return -1;
+  return setup(cg, linux_cfg, 0, out, err);
+}
+
+int
+brig_cgroup_adopt(const char *path, pid_t pid, const oci_linux *linux_cfg, brig_cgroup **out,
+                  brig_error **err)
+{
+  brig_cgroup *cg = NULL;
+
+  *out = NULL;
+  if (brig_cgroup_resolve_path(path, &cg, err) < 0)
+    return -1;
+  return setup(cg, linux_cfg, pid, out, err);
 }
 
 int

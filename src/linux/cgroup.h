@@ -9,7 +9,7 @@
  * container's cgroup is created in the cgroup2 mount too so that the
  * process is placed in both, as systemd and runc do.
  *
- * Order of calls for the runtime (see docs/brig-cgroups.md):
+ * Order of calls for the runtime (see the CGROUPS section of docs/brig.1.md):
  *   create   brig_cgroup_create() before the container process exists;
  *            then CLONE_INTO_CGROUP with brig_cgroup_fd_for_clone() when it
  *            returns an fd, else brig_cgroup_enter(pid) right after clone,
@@ -51,7 +51,7 @@ typedef struct brig_cgroup brig_cgroup;
  * linux.cgroupsPath absolute ("/a/b", below each hierarchy's root),
  * relative ("a/b", below the calling process's own cgroup, as runc does),
  * or absent ("/brig/<id>").  "slice:prefix:name" needs the systemd driver
- * and is refused.  linux_cfg may be NULL. */
+ * (linux/systemd-scope.h) and is refused here.  linux_cfg may be NULL. */
 int brig_cgroup_resolve(const char *id, const oci_linux *linux_cfg, brig_cgroup **out,
                         brig_error **err);
 
@@ -59,6 +59,16 @@ int brig_cgroup_resolve(const char *id, const oci_linux *linux_cfg, brig_cgroup 
  * linux.resources.  On failure nothing is left behind. */
 int brig_cgroup_create(const char *id, const oci_linux *linux_cfg, brig_cgroup **out,
                        brig_error **err);
+
+/* brig_cgroup_resolve() of an explicit path (absolute or relative). */
+int brig_cgroup_resolve_path(const char *path, brig_cgroup **out, brig_error **err);
+
+/* For a cgroup someone else made and put pid into (systemd's scope): the
+ * directories it lacks in some hierarchy are made, pid is moved in where it
+ * is not yet, and linux.resources and the device rules are written.  On
+ * failure the directories made here are removed. */
+int brig_cgroup_adopt(const char *path, pid_t pid, const oci_linux *linux_cfg, brig_cgroup **out,
+                      brig_error **err);
 
 /* Writes every field of r that is set; r may be NULL. */
 int brig_cgroup_apply_resources(brig_cgroup *cg, const oci_resources *r, brig_error **err);

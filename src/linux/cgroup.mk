@@ -17,11 +17,12 @@ BRIG_CGROUP_LIB_SOURCES = \
 	src/linux/cgroup-v2.c \
 	src/linux/cgroup-convert.h src/linux/cgroup-convert.c \
 	src/linux/cgroup-devices.h src/linux/cgroup-devices.c \
-	src/linux/cgroup-bpf.c
+	src/linux/cgroup-bpf.c \
+	src/linux/systemd-scope.h src/linux/systemd-scope.c
 
 BRIG_CGROUP_TEST_CC_FLAGS = $(AM_CFLAGS) $(YAJL_CFLAGS)
 BRIG_CGROUP_TEST_LIBS = src/libbrig.a libocispec/libocispec.a $(YAJL_LIBS) $(SECCOMP_LIBS) \
-	$(CAP_LIBS) $(SELINUX_LIBS) $(APPARMOR_LIBS)
+	$(CAP_LIBS) $(SELINUX_LIBS) $(APPARMOR_LIBS) $(SYSTEMD_LIBS)
 BRIG_CGROUP_TESTS = \
 	tests/unit/test-cgroup-convert \
 	tests/unit/test-cgroup-v1 \

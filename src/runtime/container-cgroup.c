@@ -4,34 +4,76 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "linux/systemd-scope.h"
 #include "runtime/container-cgroup.h"
 #include "util/cleanup.h"
 #include "util/file-util.h"
 
 #define CGROUP_STATE_FILE "cgroup.json"
 #define CGROUP_STATE_MAX (64 * 1024)
+#define SCOPE_STATE_FILE "systemd-scope"
+
+void
+brig_scope_plan_clear(brig_scope_plan *plan)
+{
+  free(plan->unit);
+  free(plan->path);
+  plan->unit = plan->path = NULL;
+}
 
 int
 brig_container_cgroup_create(enum brig_cgroup_manager manager, const char *id, const oci_spec *spec,
-                             brig_cgroup **out, brig_error **err)
+                             brig_cgroup **out, brig_scope_plan *plan, brig_error **err)
 {
   *out = NULL;
   if (manager == BRIG_CGROUP_DISABLED)
     return 0;
   if (manager == BRIG_CGROUP_SYSTEMD) {
-    /* sd_booted(3)'s test, without linking libsystemd for it. */
-    if (access("/run/systemd/system", F_OK) < 0)
+    if (!brig_systemd_running())
       return brig_fail(err, 0, "--systemd-cgroup: systemd is not running");
-    return brig_fail(err, 0, "--systemd-cgroup: the systemd cgroup driver is not implemented yet");
+    return brig_systemd_scope_names(id, spec->linux ? spec->linux->cgroups_path : NULL, &plan->unit,
+                                    &plan->path, err);
   }
   return brig_cgroup_create(id, spec->linux, out, err);
 }
 
 int
-brig_container_cgroup_save(brig_cdir *cd, const brig_cgroup *cg, brig_error **err)
+brig_container_cgroup_enter(brig_cgroup **cg, const brig_scope_plan *plan, const char *id,
+                            pid_t pid, const oci_spec *spec, brig_error **err)
+{
+  const oci_resources *r = spec->linux ? spec->linux->resources : NULL;
+
+  if (*cg)
+    return brig_cgroup_enter(*cg, pid, err);
+  if (!plan->unit)
+    return 0;
+  if (brig_systemd_scope_start(plan->unit, id, pid, r, err) < 0)
+    return -1;
+  if (brig_cgroup_adopt(plan->path, pid, spec->linux, cg, err) < 0) {
+    brig_systemd_scope_stop(plan->unit, NULL);
+    return -1;
+  }
+  return 0;
+}
+
+void
+brig_container_cgroup_abandon(brig_cgroup *cg, const brig_scope_plan *plan)
+{
+  if (cg)
+    brig_cgroup_destroy(cg, NULL);
+  if (plan->unit)
+    brig_systemd_scope_stop(plan->unit, NULL);
+}
+
+int
+brig_container_cgroup_save(brig_cdir *cd, const brig_cgroup *cg, const brig_scope_plan *plan,
+                           brig_error **err)
 {
   _cleanup_free_ char *text = NULL;
 
+  if (plan->unit && brig_write_file_atomic(cd->fd, SCOPE_STATE_FILE, plan->unit, strlen(plan->unit),
+                                           0600, err) < 0)
+    return -1;
   if (!cg)
     return 0;
   text = brig_cgroup_serialize(cg);
@@ -57,4 +99,23 @@ brig_container_cgroup_load(brig_cdir *cd, brig_error **err)
   if (brig_cgroup_deserialize(text, &cg, err) < 0)
     return NULL;
   return cg;
+}
+
+int
+brig_container_cgroup_destroy(brig_cdir *cd, brig_error **err)
+{
+  _cleanup_free_ char *unit = NULL;
+  brig_cgroup *cg = brig_container_cgroup_load(cd, err);
+  int r = 0;
+
+  if (!cg && *err)
+    return -1;
+  if (cg) {
+    r = brig_cgroup_destroy(cg, err);
+    brig_cgroup_free(cg);
+  }
+  unit = brig_read_file_at(cd->fd, SCOPE_STATE_FILE, 256, NULL);
+  if (r == 0 && unit)
+    r = brig_systemd_scope_stop(unit, err);
+  return r;
 }

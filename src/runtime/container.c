@@ -63,6 +63,7 @@ typedef struct create_ctx {
   bool hook_failed;             /* a create hook failed: poststop runs (runtime.md) */
   brig_seccomp_filter *seccomp;
   brig_cgroup *cgroup;
+  brig_scope_plan scope; /* --systemd-cgroup: started once the init exists */
 } create_ctx;
 
 static int
@@ -263,7 +264,7 @@ child_main(create_ctx *c, int child_sock)
     .preserve_fds = c->o->preserve_fds,
     .listen_fds = listen_fds(),
     .seccomp = c->seccomp,
-    .unshare_cgroupns = c->cgroup && (c->ns.all_flags & CLONE_NEWCGROUP),
+    .unshare_cgroupns = (c->cgroup || c->scope.unit) && (c->ns.all_flags & CLONE_NEWCGROUP),
   };
 
   /* The lock belongs to brig: the init must not keep the directory locked
@@ -372,8 +373,8 @@ talk_to_init(create_ctx *c, brig_error **err)
   if (brig_proc_stat(c->pid, &c->starttime, NULL) < 0)
     return brig_fail(err, 0, "container init exited during setup");
   /* Into its cgroup before it runs anything of the container's. */
-  if (c->cgroup && (brig_cgroup_enter(c->cgroup, c->pid, err) < 0 ||
-                    brig_container_cgroup_save(&c->cdir, c->cgroup, err) < 0))
+  if (brig_container_cgroup_enter(&c->cgroup, &c->scope, c->o->id, c->pid, c->spec, err) < 0 ||
+      brig_container_cgroup_save(&c->cdir, c->cgroup, &c->scope, err) < 0)
     return -1;
   if (brig_state_save(&c->cdir, c->state, c->starttime, err) < 0)
     return -1;
@@ -458,6 +459,7 @@ create_ctx_free(create_ctx *c)
   free(c->rootfs);
   brig_seccomp_filter_free(c->seccomp);
   brig_cgroup_free(c->cgroup);
+  brig_scope_plan_clear(&c->scope);
   brig_cdir_close(&c->cdir);
 }
 
@@ -476,11 +478,12 @@ create_locked(const brig_create_opts *o, create_ctx *c, brig_error **err)
   if (load_spec(c, err) < 0 || brig_ns_plan_build(c->spec, &c->ns, err) < 0 ||
       validate_spec(c, err) < 0 || build_state(c, err) < 0 || build_seccomp(c, err) < 0)
     goto fail;
-  if (brig_container_cgroup_create(o->cgroup_manager, o->id, c->spec, &c->cgroup, err) < 0)
+  if (brig_container_cgroup_create(o->cgroup_manager, o->id, c->spec, &c->cgroup, &c->scope, err) <
+      0)
     goto fail;
   /* A cgroup namespace made at clone time would be rooted at brig's own
    * cgroup: the init unshares it once it is in the container's. */
-  if (c->cgroup)
+  if (c->cgroup || c->scope.unit)
     c->ns.clone_flags &= ~(uint64_t)CLONE_NEWCGROUP;
   if (o->console_socket) {
     c->console_fd = brig_console_socket_connect(o->console_socket, err);
@@ -540,8 +543,7 @@ create_locked(const brig_create_opts *o, create_ctx *c, brig_error **err)
 
 fail:
   kill_and_wait(c->pid, c->pidfd);
-  if (c->cgroup)
-    brig_cgroup_destroy(c->cgroup, NULL);
+  brig_container_cgroup_abandon(c->cgroup, &c->scope);
   if (c->pid_file_done)
     unlink(o->pid_file);
   /* runtime-spec runtime.md: a failing prestart, createRuntime or
@@ -704,20 +706,6 @@ run_poststop(brig_cdir *cd, oci_state *s)
     oci_spec_free(spec);
 }
 
-/* Kills whatever is left in the container's cgroup and removes it. */
-static int
-destroy_cgroup(brig_cdir *cd, brig_error **err)
-{
-  brig_cgroup *cg = brig_container_cgroup_load(cd, err);
-  int r;
-
-  if (!cg)
-    return *err ? -1 : 0;
-  r = brig_cgroup_destroy(cg, err);
-  brig_cgroup_free(cg);
-  return r;
-}
-
 static int
 delete_locked(brig_cdir *cd, bool force, brig_error **err)
 {
@@ -751,7 +739,7 @@ delete_locked(brig_cdir *cd, bool force, brig_error **err)
       close(pidfd);
     }
   }
-  if (destroy_cgroup(cd, err) < 0) {
+  if (brig_container_cgroup_destroy(cd, err) < 0) {
     oci_state_free(s);
     return -1;
   }

@@ -2,7 +2,7 @@
 # unit tests.  Included by the top-level (non-recursive, subdir-objects)
 # Makefile.am, which initialises the variables appended to here and puts
 # $(BRIG_SECCOMP_LIB_SOURCES) into src/libbrig.a (compiled with
-# $(YAJL_CFLAGS) $(SECCOMP_CFLAGS) $(SELINUX_CFLAGS) $(APPARMOR_CFLAGS)).
+# $(YAJL_CFLAGS) $(SECCOMP_CFLAGS) $(SELINUX_CFLAGS) $(APPARMOR_CFLAGS) $(SYSTEMD_CFLAGS)).
 #
 # Without libseccomp (--disable-seccomp) the sources still build: a spec
 # with linux.seccomp is then an error, and only the LSM test runs.
@@ -15,7 +15,7 @@ BRIG_SECCOMP_LIB_SOURCES = \
 
 BRIG_SECCOMP_TEST_CC_FLAGS = $(AM_CFLAGS) $(YAJL_CFLAGS) $(SECCOMP_CFLAGS)
 BRIG_SECCOMP_TEST_LIBS = src/libbrig.a libocispec/libocispec.a $(YAJL_LIBS) $(SECCOMP_LIBS) \
-	$(SELINUX_LIBS) $(APPARMOR_LIBS) $(CAP_LIBS)
+	$(SELINUX_LIBS) $(APPARMOR_LIBS) $(SYSTEMD_LIBS) $(CAP_LIBS)
 BRIG_SECCOMP_TEST_HDRS = tests/unit/tap.h tests/unit/test-seccomp-util.h
 
 # Needs no libseccomp and no privileges.

@@ -11,6 +11,7 @@
 #include "linux/cgroup-convert.h"
 #include "linux/cgroup-devices.h"
 #include "linux/cgroup.h"
+#include "linux/systemd-scope.h"
 #include "tap.h"
 
 static oci_linux *
@@ -113,8 +114,8 @@ test_resolve(void)
   expect_resolve_error("{\"cgroupsPath\":\"//\"}",
                        "linux.cgroupsPath: \"//\": names no cgroup below the root");
   expect_resolve_error("{\"cgroupsPath\":\"system.slice:brig:c1\"}",
-                       "linux.cgroupsPath: \"system.slice:brig:c1\": --systemd-cgroup: systemd "
-                       "is not running");
+                       "linux.cgroupsPath: \"system.slice:brig:c1\": a systemd "
+                       "slice:prefix:name path needs --systemd-cgroup");
   expect_resolve_error("{\"cgroupsPath\":\"/a/b\\nc\"}",
                        "linux.cgroupsPath: \"/a/b\nc\": control character");
 
@@ -210,11 +211,56 @@ test_device_rules(void)
   oci_free(&oci_linux_desc, l);
 }
 
+/* --systemd-cgroup's slice:prefix:name -> unit and cgroup path. */
+static void
+expect_scope(const char *cgroups_path, const char *unit, const char *path)
+{
+  char *u = NULL, *p = NULL;
+  brig_error *err = NULL;
+  int r = brig_systemd_scope_names("c1", cgroups_path, &u, &p, &err);
+
+  TAP_OK(r == 0 && strcmp(u, unit) == 0 && strcmp(p, path) == 0, "scope of \"%s\": %s %s",
+         cgroups_path ? cgroups_path : "(none)", r == 0 ? u : err->msg, r == 0 ? p : "");
+  brig_error_clear(&err);
+  free(u);
+  free(p);
+}
+
+static void
+expect_scope_error(const char *cgroups_path, const char *msg)
+{
+  char *u = NULL, *p = NULL;
+  brig_error *err = NULL;
+  int r = brig_systemd_scope_names("c1", cgroups_path, &u, &p, &err);
+
+  TAP_OK(r < 0 && !u && !p && strcmp(err->msg, msg) == 0, "scope error for \"%s\": %s",
+         cgroups_path, r < 0 ? err->msg : "accepted");
+  brig_error_clear(&err);
+  free(u);
+  free(p);
+}
+
+static void
+test_systemd_scope_names(void)
+{
+  expect_scope("system.slice:brig:c1", "brig-c1.scope", "/system.slice/brig-c1.scope");
+  expect_scope(":libpod:abc", "libpod-abc.scope", "/system.slice/libpod-abc.scope");
+  expect_scope("machine-foo.slice::c1", "c1.scope", "/machine.slice/machine-foo.slice/c1.scope");
+  expect_scope("-.slice:p:n", "p-n.scope", "/p-n.scope");
+  expect_scope(NULL, "brig-c1.scope", "/system.slice/brig-c1.scope");
+  expect_scope_error("a:b", "linux.cgroupsPath: \"a:b\": --systemd-cgroup needs slice:prefix:name");
+  expect_scope_error("user:p:n", "linux.cgroupsPath: \"user\": not a slice name (NAME.slice)");
+  expect_scope_error("a--b.slice:p:n", "linux.cgroupsPath: \"a--b.slice\": not a valid slice name");
+  expect_scope_error("system.slice:p:a/b", "linux.cgroupsPath: \"system.slice:p:a/b\": not a valid "
+                                           "unit name");
+}
+
 int
 main(void)
 {
   test_conversions();
   test_resolve();
   test_device_rules();
+  test_systemd_scope_names();
   return tap_done();
 }

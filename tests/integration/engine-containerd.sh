@@ -23,16 +23,12 @@ if ! command -v script >/dev/null 2>&1 && ! command -v python3 >/dev/null 2>&1; 
 fi
 
 NS=brigtest-$$
-CD=$ENGINE_DIR/containerd
-SOCK=$CD/containerd.sock
 RR=$ENGINE_DIR/runc-root
 FIFO=$ENGINE_DIR/fifo
 # The shim passes --root <runc-root>/<namespace> to the runtime.
 RSTATE=$RR/$NS
-OCI_ARCHIVE=$ENGINE_DIR/bbox-oci.tar
-CTRD_PID=
 # ctr mounts the rootfs in $TMPDIR to look users up: keep that here too.
-mkdir -p "$CD" "$RR" "$FIFO" "$ENGINE_DIR/tmp"
+mkdir -p "$RR" "$FIFO" "$ENGINE_DIR/tmp"
 
 # ---- helpers ----
 
@@ -147,81 +143,20 @@ remove_ns_cgroups() {
   done
 }
 
-# Our shims: containerd-shim-runc-v2 processes started with our socket as
-# -address (they outlive containerd, so they are looked for by address).
-our_shims() {
-  for p in /proc/[0-9]*; do
-    [ "$(cat "$p/comm" 2>/dev/null)" = containerd-shim ] || continue
-    tr '\0' ' ' 2>/dev/null <"$p/cmdline" | grep -qF -- "$SOCK " && echo "${p#/proc/}"
-  done
-}
-
-# Safety net on any exit: remove every task and container while containerd
-# is up (shims exit with their last task), stop containerd by its pid, then
-# clear what is left by pid and path.
-ctrd_teardown() {
-  if [ -n "$CTRD_PID" ] && kill -0 "$CTRD_PID" 2>/dev/null; then
-    for id in $(C container ls -q 2>/dev/null); do
-      C task kill -a -s SIGKILL "$id" >/dev/null 2>&1
-      C task delete -f "$id" >/dev/null 2>&1
-      C container delete "$id" >/dev/null 2>&1
-    done
-    kill "$CTRD_PID" 2>/dev/null
-    wait "$CTRD_PID" 2>/dev/null
-  fi
-  for p in $(our_shims); do kill -9 "$p" 2>/dev/null; done
-  engine_podman_teardown
-  engine_unmount_all
-  remove_ns_cgroups
-}
-trap 'ctrd_teardown; tap_cleanup' EXIT
+trap 'engine_containerd_teardown; remove_ns_cgroups; tap_cleanup' EXIT
 
 # ---- a private containerd ----
-cat >"$CD/config.toml" <<EOF
-version = 2
-root = "$CD/root"
-state = "$CD/state"
-disabled_plugins = ["io.containerd.grpc.v1.cri"]
-
-[grpc]
-  address = "$SOCK"
-
-[ttrpc]
-  address = "$SOCK.ttrpc"
-
-[debug]
-  address = "$CD/debug.sock"
-  level = "info"
-
-# The opt plugin would otherwise create /opt/containerd.
-[plugins."io.containerd.internal.v1.opt"]
-  path = "$CD/opt"
-EOF
-# Its TMPDIR is inherited by the shims (process.json files for exec).
-TMPDIR=$ENGINE_DIR/tmp containerd --config "$CD/config.toml" >"$CD/containerd.log" 2>&1 &
-CTRD_PID=$!
-up=1
-for _ in $(seq 100); do
-  [ -S "$SOCK" ] && ctr -a "$SOCK" version >/dev/null 2>&1 && { up=0; break; }
-  kill -0 "$CTRD_PID" 2>/dev/null || break
-  sleep 0.1
-done
+engine_containerd_start
+up=$?
 ok $up "private containerd answers on $SOCK"
 if [ "$up" -ne 0 ]; then
-  tail -n 20 "$CD/containerd.log" | sed 's/^/#   /'
+  tail -n 20 "$ENGINE_CD/containerd.log" | sed 's/^/#   /'
   done_testing
   exit 1
 fi
 
 # ---- the image: podman import, oci-archive, ctr import ----
-# The archive's index names the manifest localhost/bbox:latest and gives no
-# platform; ctr 1.6.20 imports and unpacks it with no extra flag.
-engine_podman_setup
-if engine_podman_import && podman save -q --format oci-archive -o "$OCI_ARCHIVE" "$ENGINE_IMAGE"; then
-  C images import "$OCI_ARCHIVE" >"$TEST_TMP/import.out" 2>&1
-fi
-engine_podman_teardown
-unset CONTAINERS_CONF CONTAINERS_STORAGE_CONF TMPDIR
+engine_containerd_import "$NS" >"$TEST_TMP/import.out" 2>&1
 C images ls -q 2>/dev/null | grep -qx "$ENGINE_IMAGE"
 ok $? "ctr images import of podman's oci-archive gives $ENGINE_IMAGE"
 if ! C images ls -q 2>/dev/null | grep -qx "$ENGINE_IMAGE"; then
@@ -583,7 +518,7 @@ left=$(RT list -q 2>/dev/null; find "$RR" -mindepth 2 2>/dev/null)
 ok $? "no runtime state left under --runc-root${left:+: $(echo "$left" | tr '\n' ' ')}"
 shims=
 for _ in $(seq 50); do
-  shims=$(our_shims)
+  shims=$(engine_containerd_shims)
   [ -z "$shims" ] && break
   sleep 0.1
 done

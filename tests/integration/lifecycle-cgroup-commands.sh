@@ -124,6 +124,18 @@ expect_error "events --interval bad" \
 B delete c1
 ok $? "delete"
 
+# An OOM kill in the container's cgroup shows as an oom event.
+new_bundle "$TEST_TMP/boom" '.process.args = ["sh", "-c", "sleep 1; dd if=/dev/zero of=/dev/null bs=64M count=1; sleep 100"]
+  | .linux.resources.memory = {"limit": 16777216, "swap": 16777216}'
+B run -d --bundle "$TEST_TMP/boom" coom </dev/null
+timeout 15 "$BRIG" --root "$ROOT" events --interval 30s coom >"$TEST_TMP/oom.out" 2>/dev/null &
+epid=$!
+for _ in $(seq 100); do grep -q '"type":"oom"' "$TEST_TMP/oom.out" && break; sleep 0.1; done
+grep -qx '{"type":"oom","id":"coom"}' "$TEST_TMP/oom.out"
+ok $? "events: an OOM kill in the cgroup gives an oom event ($(grep -c oom "$TEST_TMP/oom.out") line)"
+B delete --force coom
+wait $epid 2>/dev/null
+
 # A paused container: kill KILL and delete --force thaw it so that SIGKILL
 # acts (a frozen process holds it pending).
 new_bundle "$TEST_TMP/bp" '.process.args = ["sleep", "100"]'

@@ -132,7 +132,7 @@ timeout 15 "$BRIG" --root "$ROOT" events --interval 30s coom >"$TEST_TMP/oom.out
 epid=$!
 for _ in $(seq 100); do grep -q '"type":"oom"' "$TEST_TMP/oom.out" && break; sleep 0.1; done
 grep -qx '{"type":"oom","id":"coom"}' "$TEST_TMP/oom.out"
-ok $? "events: an OOM kill in the cgroup gives an oom event ($(grep -c oom "$TEST_TMP/oom.out") line)"
+ok $? "events: an OOM kill in the cgroup gives an oom event ($(grep -c '"type":"oom"' "$TEST_TMP/oom.out") seen)"
 B delete --force coom
 wait $epid 2>/dev/null
 

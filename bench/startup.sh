@@ -21,7 +21,7 @@ runs=${RUNS:-50}
 
 if [ -z "${BRIG_BENCH_INNER:-}" ]; then
   [ "$(id -u)" -eq 0 ] || { echo "bench/startup.sh: needs root" >&2; exit 1; }
-  for tool in hyperfine runc crun /usr/bin/time; do
+  for tool in hyperfine runc crun jq /usr/bin/time; do
     command -v "$tool" >/dev/null || { echo "bench/startup.sh: $tool not found" >&2; exit 1; }
   done
   exec unshare -m env BRIG_BENCH_INNER=1 "$0" "$brig"
@@ -44,6 +44,11 @@ printf 'root:x:0:0:root:/root:/bin/sh\n' >"$bundle/rootfs/etc/passwd"
 sed -i 's/"terminal": true/"terminal": false/; s/"sh"$/"\/bin\/true"/;
         s/"ociVersion": "[^"]*"/"ociVersion": "1.0.2"/' "$bundle/config.json"
 grep -q '"/bin/true"' "$bundle/config.json" || { echo "bench: could not edit config.json" >&2; exit 1; }
+# Every runtime makes the container's cgroup and writes the usual limits
+# (what podman sends: memory, pids, cpu shares), so that cost is measured.
+jq '.linux.resources += {"memory": {"limit": 268435456}, "pids": {"limit": 1024},
+      "cpu": {"shares": 512}}' "$bundle/config.json" >"$bundle/config.json.new" &&
+  mv "$bundle/config.json.new" "$bundle/config.json"
 
 declare -A root=([brig]=$work/root-brig [runc]=$work/root-runc [crun]=$work/root-crun)
 declare -A bin=([brig]=$brig [runc]=$(command -v runc) [crun]=$(command -v crun))

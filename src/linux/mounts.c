@@ -10,6 +10,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "linux/lsm.h"
 #include "linux/mounts.h"
 #include "linux/resolve.h"
 #include "util/cleanup.h"
@@ -213,9 +214,20 @@ brig_bind_onto(int srcdir, const char *src, int dst, bool rec, unsigned attr)
   return 0;
 }
 
-/* A new filesystem instance: fsopen + fsconfig per option + fsmount. */
+/* File systems that take linux.mountLabel as their context= option, as
+ * runc gives it: not proc and sysfs (labelled by the kernel's genfs rules)
+ * nor mqueue. */
+static bool
+takes_mount_label(const char *type)
+{
+  return strcmp(type, "proc") && strcmp(type, "sysfs") && strcmp(type, "mqueue");
+}
+
+/* A new filesystem instance: fsopen + fsconfig per option + fsmount.
+ * label: linux.mountLabel when SELinux can apply it, else NULL. */
 static int
-mount_new_fs(const oci_mount *m, const mount_flags *f, const char *type, int dst, brig_error **err)
+mount_new_fs(const oci_mount *m, const mount_flags *f, const char *type, const char *label, int dst,
+             brig_error **err)
 {
   _cleanup_close_ int fs = -1, mnt = -1;
   size_t i;
@@ -249,6 +261,10 @@ mount_new_fs(const oci_mount *m, const mount_flags *f, const char *type, int dst
                        f->sb_flags[i]);
   if (f->sb_ro && syscall(SYS_fsconfig, fs, FSCONFIG_SET_FLAG, "ro", NULL, 0) < 0)
     return brig_fail(err, errno, "mount %s on %s: option ro", type, m->destination);
+  if (label && takes_mount_label(type) &&
+      syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "context", label, 0) < 0)
+    return brig_fail(err, errno, "mount %s on %s: linux.mountLabel %s", type, m->destination,
+                     label);
   if (syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
     return brig_fail(err, errno, "mount %s on %s", type, m->destination);
   /* A new filesystem has no submounts: the recursive variants apply to
@@ -315,7 +331,7 @@ brig_mounts_have_cgroup(const oci_spec *spec)
 
 static int
 mount_one(const oci_mount *m, int rootfd, const char *bundle, const brig_cgroup_view *cgroups,
-          brig_error **err)
+          const char *label, brig_error **err)
 {
   mount_flags f;
   _cleanup_free_ char *src = NULL;
@@ -365,7 +381,7 @@ mount_one(const oci_mount *m, int rootfd, const char *bundle, const brig_cgroup_
   else if (strcmp(type, "cgroup") == 0 || strcmp(type, "cgroup2") == 0)
     r = mount_cgroup(m, &f, cgroups, dst, err);
   else
-    r = mount_new_fs(m, &f, type, dst, err);
+    r = mount_new_fs(m, &f, type, label, dst, err);
   free(f.data);
   return r;
 }
@@ -374,10 +390,18 @@ int
 brig_mounts_apply(const oci_spec *spec, int rootfd, const char *bundle,
                   const brig_cgroup_view *cgroups, brig_error **err)
 {
+  _cleanup_free_ char *option = NULL;
+  const char *label = NULL;
   size_t i;
 
+  /* Warns once and gives no option when SELinux is not enabled. */
+  if (brig_lsm_mount_label_option(spec->linux, &option, err) < 0)
+    return -1;
+  if (option)
+    label = spec->linux->mount_label;
+
   for (i = 0; i < spec->mounts_len; i++)
-    if (mount_one(&spec->mounts[i], rootfd, bundle, cgroups, err) < 0)
+    if (mount_one(&spec->mounts[i], rootfd, bundle, cgroups, label, err) < 0)
       return -1;
   return 0;
 }

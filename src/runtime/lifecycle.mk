@@ -53,4 +53,5 @@ BRIG_LIFECYCLE_TESTS = \
 	tests/integration/lifecycle-cgroup-commands.sh \
 	tests/integration/lifecycle-process-attrs.sh \
 	tests/integration/exec.sh \
-	tests/integration/pidfd-socket.sh
+	tests/integration/pidfd-socket.sh \
+	tests/integration/lifecycle-lsm.sh

@@ -4,6 +4,7 @@
  * seccomp listener fd.  Every notification on any of those fds is answered
  * with -ERRNO, so the test sees the agent's answer in the container.  Runs
  * until killed. */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <linux/seccomp.h>
 #include <poll.h>
@@ -15,32 +16,19 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "recv-fd.h"
+
 #define MAX_FDS 16
 
+/* The state JSON (appended to log as one line) and the listener fd. */
 static int
 recv_state(int conn, FILE *log)
 {
   char buf[8192];
-  union {
-    char b[CMSG_SPACE(sizeof(int))];
-    struct cmsghdr align;
-  } cbuf;
-  struct iovec iov = { buf, sizeof(buf) - 1 };
-  struct msghdr mh = {
-    .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf.b, .msg_controllen = sizeof(cbuf.b)
-  };
-  struct cmsghdr *c;
-  ssize_t n = recvmsg(conn, &mh, MSG_CMSG_CLOEXEC);
-  int fd = -1;
+  int fd = recv_fd(conn, buf, sizeof(buf));
 
-  if (n <= 0)
-    return -1;
-  buf[n] = '\0';
   fprintf(log, "%s\n", buf);
   fflush(log);
-  for (c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c))
-    if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS)
-      memcpy(&fd, CMSG_DATA(c), sizeof(int));
   return fd;
 }
 
@@ -62,18 +50,16 @@ answer(int fd, int error)
 int
 main(int argc, char **argv)
 {
-  struct sockaddr_un addr = { .sun_family = AF_UNIX };
   struct pollfd pfd[MAX_FDS + 1];
   int ls, nfds = 1, i, error;
   FILE *log;
 
-  if (argc != 4 || strlen(argv[1]) >= sizeof(addr.sun_path))
+  if (argc != 4)
     return 2;
   error = atoi(argv[3]);
   log = fopen(argv[2], "a");
-  strcpy(addr.sun_path, argv[1]);
-  ls = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (!log || ls < 0 || bind(ls, (struct sockaddr *)&addr, sizeof(addr)) < 0 || listen(ls, 4) < 0)
+  ls = listen_unix(argv[1]);
+  if (!log || ls < 0)
     return perror("seccomp-agent"), 1;
   pfd[0] = (struct pollfd){ .fd = ls, .events = POLLIN };
   for (;;) {

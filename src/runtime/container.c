@@ -580,7 +580,7 @@ brig_container_create(const brig_create_opts *o, brig_error **err)
  * the user's program (the fifo's write end is O_CLOEXEC: its closing is the
  * exec) or failed (it writes the failed step into the fifo and exits). */
 static int
-release_init(brig_cdir *cd, int pidfd, brig_error **err)
+release_init(brig_cdir *cd, int pidfd, bool *init_failed, brig_error **err)
 {
   char buf[2048];
   size_t len = 0;
@@ -620,6 +620,7 @@ release_init(brig_cdir *cd, int pidfd, brig_error **err)
   unlinkat(cd->fd, BRIG_EXEC_FIFO, 0);
   if (len > 0) {
     buf[len] = '\0';
+    *init_failed = true;
     return brig_fail(err, 0, "%s", buf);
   }
   return 0;
@@ -641,11 +642,14 @@ load_saved_spec(brig_cdir *cd)
   return s;
 }
 
+static int delete_locked(brig_cdir *cd, bool force, brig_error **err);
+
 static int
 start_locked(brig_cdir *cd, brig_error **err)
 {
   unsigned long long starttime;
   _cleanup_close_ int pidfd = -1;
+  bool init_failed = false;
   oci_state *s;
   oci_spec *spec;
   int r;
@@ -665,7 +669,18 @@ start_locked(brig_cdir *cd, brig_error **err)
     oci_state_free(s);
     return brig_fail(err, 0, "cannot start a container that has stopped");
   }
-  r = release_init(cd, pidfd, err);
+  r = release_init(cd, pidfd, &init_failed, err);
+  if (init_failed) {
+    /* runtime-spec runtime.md, start: a failing startContainer hook (or
+     * any failure of the init after it was released) stops the container,
+     * which is then destroyed and its poststop hooks run (steps 12, 13). */
+    brig_error *ignored = NULL;
+
+    oci_state_free(s);
+    delete_locked(cd, true, &ignored);
+    brig_error_free(ignored);
+    return r;
+  }
   if (r == 0) {
     set_status(s, "running");
     spec = load_saved_spec(cd);
@@ -787,8 +802,13 @@ brig_container_run(const brig_create_opts *o, bool detach, bool keep, int *exit_
   if (c.proxy_sock >= 0)
     master = brig_pty_proxy_recv_master(c.proxy_sock, err);
   if ((c.proxy_sock >= 0 && master < 0) || start_locked(&c.cdir, err) < 0) {
+    /* As delete --force: the cgroup goes, the poststop hooks run. */
+    brig_error *ignored = NULL;
+
     kill_and_wait(c.pid, c.pidfd);
-    brig_cdir_destroy(&c.cdir, NULL);
+    if (c.cdir.fd >= 0) /* start_locked may have destroyed it already */
+      delete_locked(&c.cdir, true, &ignored);
+    brig_error_free(ignored);
     create_ctx_free(&c);
     return -1;
   }

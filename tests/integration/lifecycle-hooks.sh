@@ -104,4 +104,21 @@ jq -e --arg pid "$pid" '.status == "creating" and (.pid|tostring) == $pid' sh1.j
 ok $? "the hook saw status creating and the init's pid"
 B delete --force sh1
 nothing_left "state during hooks"
+
+# A failing startContainer hook stops the container; it is destroyed (its
+# cgroup too) and the poststop hooks run, through start and through run
+# (runtime.md lifecycle, steps 7, 12, 13).
+new_bundle scfail '.linux.cgroupsPath = $cg | .process.args = ["true"]
+  | .hooks = {"startContainer":[{"path":"/bin/false"}],
+              "poststop":[{"path":"/bin/sh","args":["sh","-c","echo ran >>\($t)/scfail.poststop"]}]}' \
+  --arg t "$TEST_TMP" --arg cg "/brig/it-$$-scfail"
+B create -b scfail scf1 </dev/null >/dev/null 2>&1
+expect_error "start: failing startContainer hook" \
+  "brig: start: startContainer hook /bin/false: exit status 1" B start scf1
+expect_error "run: failing startContainer hook" \
+  "brig: run: startContainer hook /bin/false: exit status 1" B run -b scfail scf2
+[ "$(cat scfail.poststop 2>/dev/null)" = "$(printf 'ran\nran')" ] &&
+  ! ls -d /sys/fs/cgroup/*/brig/it-$$-scfail 2>/dev/null
+ok $? "both destroyed the container, its cgroup included, and ran poststop"
+nothing_left "failing startContainer hook"
 done_testing

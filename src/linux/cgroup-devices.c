@@ -55,6 +55,17 @@ parse_access(const char *s, unsigned *out)
   return 0;
 }
 
+static bool
+spec_names(const brig_cgroup_dev_rule *spec, size_t n, const brig_cgroup_dev_rule *d)
+{
+  size_t i;
+
+  for (i = 0; i < n; i++)
+    if (spec[i].type == d->type && spec[i].major == d->major && spec[i].minor == d->minor)
+      return true;
+  return false;
+}
+
 int
 brig_cgroup_device_rules(const oci_linux *linux_cfg, brig_cgroup_dev_rule **rules, size_t *n,
                          brig_error **err)
@@ -86,8 +97,14 @@ brig_cgroup_device_rules(const oci_linux *linux_cfg, brig_cgroup_dev_rule **rule
                        d->access);
     }
   }
-  memcpy(v + o, default_rules, sizeof(default_rules));
-  o += N_DEFAULT;
+  /* The defaults come after the spec's rules, so that a leading "deny
+   * all" (what engines send) does not take /dev/null away.  A default the
+   * spec names itself (same type, major and minor) is left out: the spec's
+   * own rule about that device is the one that counts (an explicit deny of
+   * /dev/net/tun stays a deny). */
+  for (i = 0; i < N_DEFAULT; i++)
+    if (!spec_names(v, nspec, &default_rules[i]))
+      v[o++] = default_rules[i];
   for (i = 0; i < ndev; i++) {
     const oci_device *d = &linux_cfg->devices[i];
     brig_cgroup_dev_rule *x = &v[o];

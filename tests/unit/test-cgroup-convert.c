@@ -201,6 +201,24 @@ test_device_rules(void)
   free(rules);
   oci_free(&oci_linux_desc, l);
 
+  /* An explicit deny of a device brig would allow by default stays a deny. */
+  l = parse_linux(
+      "{\"resources\":{\"devices\":[{\"allow\":false,\"access\":\"rwm\"},"
+      "{\"allow\":false,\"type\":\"c\",\"major\":10,\"minor\":200,\"access\":\"rwm\"}]}}");
+  r = l ? brig_cgroup_device_rules(l, &rules, &n, &err) : -1;
+  {
+    size_t i, tun_allowed = 0;
+
+    for (i = 0; r == 0 && i < n; i++)
+      if (rules[i].allow && rules[i].type == 'c' && rules[i].major == 10 && rules[i].minor == 200)
+        tun_allowed++;
+    TAP_OK(r == 0 && n == 2 + 10 && tun_allowed == 0,
+           "an explicit deny of c 10:200 drops the default tun rule (%zu rules)", n);
+  }
+  free(rules);
+  rules = NULL;
+  oci_free(&oci_linux_desc, l);
+
   l = parse_linux("{\"resources\":{\"devices\":[{\"allow\":true,\"access\":\"rwx\"}]}}");
   r = l ? brig_cgroup_device_rules(l, &rules, &n, &err) : 0;
   TAP_OK(r < 0 && err &&

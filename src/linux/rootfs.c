@@ -38,14 +38,19 @@ brig_rootfs_prepare(const char *rootfs, const oci_linux *l, int *rootfd, brig_er
   int fd;
 
   /* First rslave everything, so nothing done here reaches the host, and no
-   * mount is shared (pivot_root refuses a shared new root or parent);
-   * shared propagation is applied after pivot_root. */
+   * mount is shared (pivot_root refuses a shared new root or parent). */
   if (mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL) < 0)
     return brig_fail(err, errno, "make / rslave");
-  if (!(prop & MS_SHARED) && prop != (MS_SLAVE | MS_REC) && mount(NULL, "/", NULL, prop, NULL) < 0)
-    return brig_fail(err, errno, "rootfsPropagation");
   if (mount(rootfs, rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
     return brig_fail(err, errno, "bind rootfs %s", rootfs);
+  /* rootfsPropagation is about the rootfs mount, the future /: private
+   * and slave are set on it now; shared and unbindable at the very end
+   * (brig_rootfs_finish): pivot_root refuses a shared root, and
+   * readonlyPaths are bound onto themselves, which an unbindable tree
+   * refuses. */
+  if (!(prop & (MS_SHARED | MS_UNBINDABLE)) && prop != (MS_SLAVE | MS_REC) &&
+      mount(NULL, rootfs, NULL, prop, NULL) < 0)
+    return brig_fail(err, errno, "rootfsPropagation");
   fd = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0)
     return brig_fail(err, errno, "open rootfs %s", rootfs);
@@ -82,7 +87,7 @@ brig_rootfs_finish(const oci_spec *spec, brig_error **err)
 {
   unsigned long prop = propagation_flags(spec->linux);
 
-  if ((prop & MS_SHARED) && mount(NULL, "/", NULL, prop, NULL) < 0)
+  if ((prop & (MS_SHARED | MS_UNBINDABLE)) && mount(NULL, "/", NULL, prop, NULL) < 0)
     return brig_fail(err, errno, "rootfsPropagation");
   if (spec->root && spec->root->readonly &&
       brig_mount_set_attr(AT_FDCWD, "/", false, MOUNT_ATTR_RDONLY, 0, 0) < 0)

@@ -103,6 +103,23 @@ run_in ptmx '.linux.devices = [{"path":"/dev/ptmx","type":"c","major":5,"minor":
 [ "$(out ptmx)" = pts/ptmx ]
 ok $? "linux.devices /dev/ptmx (c 5:2) leaves the pts/ptmx link ($(out ptmx))"
 
+# rootfsPropagation: the root mount's propagation as mountinfo shows it
+# ("shared:N", "master:N", "unbindable" or nothing for private).  The
+# rootfs sits on a shared mount of its own, so that "slave" has a master to
+# follow (this machine's / is private).
+mkdir -p "$TEST_TMP/shared-root"
+mount --bind "$BASE_ROOTFS" "$TEST_TMP/shared-root" && mount --make-shared "$TEST_TMP/shared-root"
+prop_of_root='awk "\$5 == \"/\" { f = \"\"; for (i = 7; \$i != \"-\"; i++) f = f \$i \" \"; print f }" /proc/self/mountinfo'
+for p in shared slave private unbindable; do
+  run_in "prop-$p" ".root.path = \"$TEST_TMP/shared-root\" | .linux.rootfsPropagation = \"$p\"" "$prop_of_root"
+  case $p:$(out "prop-$p") in
+    shared:shared:*|slave:master:*|private:|unbindable:unbindable*) r=0 ;;
+    *) r=1 ;;
+  esac
+  ok $r "rootfsPropagation $p: the root mount is $p ($(out "prop-$p"))"
+done
+umount "$TEST_TMP/shared-root"
+
 run_in sysctl '.linux.sysctl = {"net.ipv4.ip_forward":"1"}' 'cat /proc/sys/net/ipv4/ip_forward'
 [ "$(out sysctl)" = 1 ]
 ok $? "sysctl in the container's network namespace"

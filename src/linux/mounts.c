@@ -315,6 +315,23 @@ mount_cgroup(const oci_mount *m, const mount_flags *f, const brig_cgroup_view *c
   return brig_cgroup_mount(cgroups, dst, f->set | f->rset, m->destination, err);
 }
 
+int
+brig_mounts_validate(const oci_spec *spec, brig_error **err)
+{
+  size_t i;
+
+  for (i = 0; i < spec->mounts_len; i++) {
+    const oci_mount *m = &spec->mounts[i];
+
+    if (m->uid_mappings_len || m->gid_mappings_len)
+      return brig_fail(err, 0,
+                       "config.json: mounts[%zu]: uidMappings/gidMappings: idmapped mounts are not "
+                       "supported",
+                       i);
+  }
+  return 0;
+}
+
 bool
 brig_mounts_have_cgroup(const oci_spec *spec)
 {

@@ -17,6 +17,12 @@
 int brig_mounts_apply(const oci_spec *spec, int rootfd, const char *bundle,
                       const brig_cgroup_view *cgroups, brig_error **err);
 
+/* Before the container exists: what brig cannot do with spec->mounts.
+ * Per-mount uidMappings/gidMappings (idmapped mounts) are not supported,
+ * and runtime-spec config.md wants an error rather than an unmapped
+ * mount. */
+int brig_mounts_validate(const oci_spec *spec, brig_error **err);
+
 /* True if spec has a mount of type cgroup or cgroup2. */
 bool brig_mounts_have_cgroup(const oci_spec *spec);
 

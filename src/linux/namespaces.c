@@ -28,6 +28,28 @@ static const struct {
 
 static int check_time_offsets(const oci_linux *l, brig_error **err);
 
+/* runtime-spec runtime.md: "If the runtime cannot apply a property as
+ * specified in the configuration, it MUST generate an error."  Mappings
+ * need a user namespace (and must be those of one given by path), time
+ * offsets a new time namespace. */
+static int
+check_applicable(const oci_linux *l, const brig_ns_plan *plan, brig_error **err)
+{
+  size_t i;
+
+  if (l->uid_mappings_len || l->gid_mappings_len) {
+    if (!plan->new_user && !plan->join_user)
+      return brig_fail(err, 0, "config.json: linux.uidMappings: need a user namespace");
+    for (i = 0; plan->join_user && i < plan->n_join; i++)
+      if (plan->join_type[i] == CLONE_NEWUSER &&
+          brig_ns_check_joined_user_maps(plan->join_fd[i], l, err) < 0)
+        return -1;
+  }
+  if (l->time_offsets_len && !plan->new_time)
+    return brig_fail(err, 0, "config.json: linux.timeOffsets: need a new time namespace");
+  return 0;
+}
+
 int
 brig_ns_flag(const char *type)
 {
@@ -101,7 +123,7 @@ brig_ns_plan_build(const oci_spec *spec, brig_ns_plan *plan, brig_error **err)
     if (flag == CLONE_NEWUSER)
       plan->join_user = true;
   }
-  if (check_time_offsets(l, err) < 0) {
+  if (check_time_offsets(l, err) < 0 || check_applicable(l, plan, err) < 0) {
     brig_ns_plan_close(plan);
     return -1;
   }

@@ -36,6 +36,10 @@ typedef struct brig_ns_saved {
  * validates linux.timeOffsets.  Errors name the field. */
 int brig_ns_plan_build(const oci_spec *spec, brig_ns_plan *plan, brig_error **err);
 
+/* Compares l's uidMappings and gidMappings with the maps of the user
+ * namespace nsfd (userns-maps.c); an error when they differ. */
+int brig_ns_check_joined_user_maps(int nsfd, const oci_linux *l, brig_error **err);
+
 void brig_ns_plan_close(brig_ns_plan *plan);
 
 /* Before clone3(), in the process that clones the init: setns() into the

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "linux/caps.h"
+#include "linux/mounts.h"
 #include "linux/namespaces.h"
 #include "linux/rlimits.h"
 #include "linux/sysctl.h"
@@ -60,7 +61,7 @@ typedef struct create_ctx {
   unsigned long long starttime; /* of the init, read once at the first GO */
   int proc_fd;                  /* the host's /proc, O_PATH, for the init */
   bool pid_file_done;           /* written: removed again if create fails after */
-  bool hook_failed;             /* a create hook failed: poststop runs (runtime.md) */
+  bool hooks_ran;               /* create hooks ran: a failure runs poststop (runtime.md) */
   brig_seccomp_filter *seccomp;
   brig_cgroup *cgroup;
   brig_scope_plan scope; /* --systemd-cgroup: started once the init exists */
@@ -149,6 +150,7 @@ validate_spec(create_ctx *c, brig_error **err)
   if (s->process->terminal && !c->o->console_socket && !c->o->proxy_terminal)
     return brig_fail(err, 0, "config.json: process.terminal: needs --console-socket");
   if (brig_hooks_validate(s->hooks, err) < 0 || brig_rlimits_validate(s->process, err) < 0 ||
+      brig_mounts_validate(s, err) < 0 ||
       brig_sysctl_validate(s->linux, c->ns.clone_flags, err) < 0 ||
       brig_process_attrs_validate(s, err) < 0)
     return -1;
@@ -397,10 +399,9 @@ talk_to_init(create_ctx *c, brig_error **err)
       (*err)->errnum = msg.errnum;
       return -1;
     case BRIG_SYNC_HOOKS:
-      if (run_create_hooks(c, err) < 0) {
-        c->hook_failed = true;
+      c->hooks_ran = true;
+      if (run_create_hooks(c, err) < 0)
         return -1;
-      }
       if (brig_sync_send(c->sock, BRIG_SYNC_GO, 0, pid, -1) < 0)
         return brig_fail(err, errno, "sync with the container init");
       break;
@@ -548,8 +549,10 @@ fail:
     unlink(o->pid_file);
   /* runtime-spec runtime.md: a failing prestart, createRuntime or
    * createContainer hook stops the container and the lifecycle continues
-   * with the poststop hooks. */
-  if (c->hook_failed && c->spec->hooks && c->spec->hooks->poststop_len) {
+   * with the poststop hooks.  Any later failure too: poststop is the only
+   * way to undo what those hooks set up (networking, say), and an error
+   * must leave things as if the create had not been tried. */
+  if (c->hooks_ran && c->spec->hooks && c->spec->hooks->poststop_len) {
     set_status(c->state, "stopped");
     brig_hooks_run_warn(c->spec->hooks->poststop, c->spec->hooks->poststop_len, "poststop",
                         c->state);

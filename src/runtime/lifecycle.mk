@@ -12,7 +12,7 @@ BRIG_LIFECYCLE_LIB_SOURCES = \
 	src/runtime/sealed-exe.c src/runtime/sealed-exe.h \
 	src/runtime/container-cgroup.c src/runtime/container-cgroup.h \
 	src/runtime/container-ops.c src/runtime/container-ops.h \
-	src/linux/namespaces.c src/linux/namespaces.h \
+	src/linux/namespaces.c src/linux/namespaces.h src/linux/userns-maps.c \
 	src/linux/resolve.c src/linux/resolve.h \
 	src/linux/rootfs.c src/linux/rootfs.h \
 	src/linux/mounts.c src/linux/mounts.h \

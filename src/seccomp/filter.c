@@ -156,6 +156,17 @@ check_errno(bool has, uint32_t value, const char *field, brig_error **err)
   return 0;
 }
 
+/* runtime-spec config-linux.md: "When the action doesn't support an
+ * errno, the runtime MUST print and error and fail."  SCMP_ACT_ERRNO and
+ * SCMP_ACT_TRACE take one. */
+static int
+check_errno_taken(bool has, uint32_t action, const char *name, const char *field, brig_error **err)
+{
+  if (has && (action & 0xffff0000U) != ACT_ERRNO && (action & 0xffff0000U) != ACT_TRACE)
+    return brig_fail(err, 0, "%s: %s does not take an errno", field, name);
+  return 0;
+}
+
 static int
 validate_rule(const oci_seccomp *sc, const oci_seccomp_syscall *rule, size_t i, brig_error **err)
 {
@@ -170,6 +181,12 @@ validate_rule(const oci_seccomp *sc, const oci_seccomp_syscall *rule, size_t i, 
   snprintf(field, sizeof(field), FIELD ".syscalls[%zu].action", i);
   if (parse_action(rule->action, false, 0, &action, field, err) < 0)
     return -1;
+  snprintf(field, sizeof(field), FIELD ".syscalls[%zu].errnoRet", i);
+  if (check_errno_taken(rule->has_errno_ret, action, rule->action, field, err) < 0)
+    return -1;
+  if (!rule->names_len)
+    return brig_fail(err, 0, FIELD ".syscalls[%zu].names: must contain at least one entry", i);
+  snprintf(field, sizeof(field), FIELD ".syscalls[%zu].action", i);
   if (action == ACT_NOTIFY && !(sc->listener_path && sc->listener_path[0]))
     return brig_fail(err, 0, "%s: SCMP_ACT_NOTIFY requires " FIELD ".listenerPath", field);
   for (j = 0; j < rule->names_len; j++)
@@ -199,6 +216,9 @@ brig_seccomp_validate(const oci_seccomp *sc, brig_error **err)
       0)
     return -1;
   if (parse_action(sc->default_action, false, 0, &action, FIELD ".defaultAction", err) < 0)
+    return -1;
+  if (check_errno_taken(sc->has_default_errno_ret, action, sc->default_action,
+                        FIELD ".defaultErrnoRet", err) < 0)
     return -1;
   if (action == ACT_NOTIFY)
     return brig_fail(err, 0, FIELD ".defaultAction: SCMP_ACT_NOTIFY cannot be the default action");
@@ -327,9 +347,6 @@ add_rule(brig_seccomp_filter *f, const oci_seccomp *sc, uint32_t def, size_t i, 
 
   if (parse_action(rule->action, rule->has_errno_ret, rule->errno_ret, &action, "action", err) < 0)
     return -1;
-  if (rule->has_errno_ret && (action & 0xffff0000U) != ACT_ERRNO &&
-      (action & 0xffff0000U) != ACT_TRACE)
-    brig_debug("seccomp: syscalls[%zu]: errnoRet ignored for %s", i, rule->action);
   if (rule->args_len > N_ELEMENTS(conds))
     return brig_fail(err, 0, FIELD ".syscalls[%zu].args: too many comparisons (%zu, at most %zu)",
                      i, rule->args_len, N_ELEMENTS(conds));

@@ -85,9 +85,9 @@ new_bundle sthook '.hooks = {"startContainer":[{"path":"/bin/false"}]}'
 B create -b sthook e12 </dev/null >/dev/null 2>&1
 expect_error "startContainer hook failure fails start" \
   "brig: start: startContainer hook /bin/false: exit status 1" B start e12
-wait_stopped e12
-ok $? "the container is stopped after the failed start"
-B delete e12
+# runtime.md: stopped, then destroyed (lifecycle steps 7, 12, 13).
+expect_error "the container is destroyed after the failed start" \
+  "brig: state: container e12 does not exist" B state e12
 nothing_left "startContainer hook failure"
 
 new_bundle term '.process.terminal = true'
@@ -97,6 +97,25 @@ expect_error "console socket that does not exist" \
   "brig: create: console socket $TEST_TMP/nosock: No such file or directory" \
   B create -b term --console-socket "$TEST_TMP/nosock" e14
 nothing_left "terminal errors"
+
+# What cannot be applied is an error, not ignored (runtime.md, create).
+new_bundle mapsnouser '.linux.uidMappings = [{"containerID":0,"hostID":100000,"size":65536}]
+  | .linux.gidMappings = [{"containerID":0,"hostID":100000,"size":65536}]'
+expect_error "mappings without a user namespace" \
+  "brig: create: config.json: linux.uidMappings: need a user namespace" B create -b mapsnouser e20
+new_bundle offsnotime '.linux.timeOffsets = {"monotonic": {"secs": 1000}}'
+expect_error "timeOffsets without a time namespace" \
+  "brig: create: config.json: linux.timeOffsets: need a new time namespace" B create -b offsnotime e21
+new_bundle idmapped '.mounts += [{"destination":"/hostetc","type":"bind","source":"/etc","options":["rbind"],
+  "uidMappings":[{"containerID":0,"hostID":1000,"size":1}],"gidMappings":[{"containerID":0,"hostID":1000,"size":1}]}]'
+expect_error "per-mount uidMappings" \
+  "brig: create: config.json: mounts[$(jq '.mounts | length - 1' idmapped/config.json)]: uidMappings/gidMappings: idmapped mounts are not supported" \
+  B create -b idmapped e22
+new_bundle errnoret '.linux.seccomp = {"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["mkdir"],"action":"SCMP_ACT_KILL","errnoRet":5}]}'
+expect_error "errnoRet on an action without errno" \
+  "brig: create: config.json: linux.seccomp.syscalls[0].errnoRet: SCMP_ACT_KILL does not take an errno" \
+  B create -b errnoret e23
+nothing_left "inapplicable properties"
 
 expect_error "unknown option" "brig: create: unknown option --nope" B create --nope x
 expect_error "missing id" "brig: create: missing container id" B create

@@ -76,6 +76,15 @@ expect_error "createRuntime hook failure" "brig: create: createRuntime hook /bin
   B create -b failpost fp
 jq -e '.status == "stopped" and .id == "fp"' fp-poststop.json >/dev/null
 ok $? "poststop ran after the failed createRuntime hook"
+# So does any later create failure once the create hooks ran (poststop is
+# the only way to undo what they set up).
+new_bundle latefail '.process.args = ["/no/such/binary"]
+  | .hooks = {"createRuntime":[{"path":"/bin/true"}],
+              "poststop":[{"path":"/bin/sh","args":["sh","-c","cat >\($t)/lf-poststop.json"]}]}' --arg t "$TEST_TMP"
+expect_error "create failing after the hooks" "brig: create: exec /no/such/binary: No such file or directory" \
+  B create -b latefail lf
+jq -e '.status == "stopped" and .id == "lf"' lf-poststop.json >/dev/null
+ok $? "poststop ran after a create failure that followed the createRuntime hook"
 nothing_left "failed create hook"
 
 new_bundle relhook '.hooks = {"prestart":[{"path":"bin/true"}]}'

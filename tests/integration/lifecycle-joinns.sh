@@ -62,6 +62,19 @@ ok $? "run in a user namespace given by path with new namespaces"
 ok $? "the container is in that user namespace"
 [ "$(sed -n 3p u1.out)" = 0 ] && [ "$(sed -n 4p u1.out)" = 1 ] && [ "$(sed -n 5p u1.out)" = proc ]
 ok $? "root there, pid 1 of a new pid namespace, /proc mounted"
+# Mappings with a user namespace given by path must be that namespace's.
+new_bundle usermaps '.linux.namespaces += [{"type":"user","path":$ns}]
+  | .mounts |= map(select(.type != "sysfs" and .type != "cgroup"))
+  | del(.linux.resources) | .process.args = ["cat", "/proc/self/uid_map"]
+  | .linux.uidMappings = [{"containerID":0,"hostID":200000,"size":65536}]
+  | .linux.gidMappings = [{"containerID":0,"hostID":200000,"size":65536}]' \
+  --arg ns "/proc/$uholder/ns/user"
+B run -b usermaps u2 </dev/null >u2.out 2>&1
+ok $? "the namespace's own mappings with its path are accepted ($(cat u2.out))"
+jq '.linux.uidMappings[0].hostID = 100000' usermaps/config.json >usermaps/c && mv usermaps/c usermaps/config.json
+expect_error "other mappings than the joined namespace's" \
+  "brig: run: config.json: linux.uidMappings: differ from the uid_map of the user namespace given by path" \
+  B run -b usermaps u3
 kill $uholder
 wait $uholder 2>/dev/null
 nothing_left "user namespace by path"

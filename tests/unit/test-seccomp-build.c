@@ -114,6 +114,23 @@ test_validation(void)
   expect_build(&sc, "linux.seccomp.defaultErrnoRet: 1048576 is out of range (at most 65535)",
                "defaultErrnoRet out of range");
   sc.has_default_errno_ret = false;
+  /* An errno only for the actions that return one (runtime-spec: MUST
+   * fail otherwise); names must not be empty. */
+  rule.action = "SCMP_ACT_KILL";
+  expect_build(&sc, "linux.seccomp.syscalls[0].errnoRet: SCMP_ACT_KILL does not take an errno",
+               "errnoRet on SCMP_ACT_KILL");
+  rule.action = "SCMP_ACT_TRACE";
+  expect_build(&sc, NULL, "errnoRet on SCMP_ACT_TRACE");
+  rule.action = "SCMP_ACT_ERRNO";
+  sc.has_default_errno_ret = true;
+  sc.default_errno_ret = 5;
+  expect_build(&sc, "linux.seccomp.defaultErrnoRet: SCMP_ACT_ALLOW does not take an errno",
+               "defaultErrnoRet on SCMP_ACT_ALLOW");
+  sc.has_default_errno_ret = false;
+  rule.names_len = 0;
+  expect_build(&sc, "linux.seccomp.syscalls[0].names: must contain at least one entry",
+               "empty names");
+  rule.names_len = 1;
   expect_build(&sc, NULL, "the corrected object");
 }
 

@@ -342,6 +342,9 @@ proc_user(exec_ctx *x, brig_error **err)
   if (brig_caps_drop_bounding(&x->caps, err) < 0)
     return -1;
   if (!u) {
+    /* No group of brig's caller follows the process in. */
+    if (setgroups(0, NULL) < 0 && !(errno == EPERM && (x->ns_flags & CLONE_NEWUSER)))
+      return brig_fail(err, errno, "setgroups");
     umask(x->umask);
     return 0;
   }

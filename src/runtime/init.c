@@ -412,8 +412,13 @@ init_user(brig_init_ctx *ctx, init_exec *x, brig_error **err)
 
   if (brig_caps_drop_bounding(&x->caps, err) < 0)
     return -1;
-  if (!u)
+  if (!u) {
+    /* The group list comes from the spec alone: none of the caller's
+     * supplementary groups may follow the container (runc clears it too). */
+    if (setgroups(0, NULL) < 0 && !(errno == EPERM && (ctx->ns->new_user || ctx->ns->join_user)))
+      return brig_fail(err, errno, "setgroups");
     return 0;
+  }
   if (u->additional_gids_len) {
     groups = calloc(u->additional_gids_len, sizeof(gid_t));
     if (!groups)

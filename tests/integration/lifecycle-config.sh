@@ -132,6 +132,16 @@ run_in user '.process.user = {"uid":1000,"gid":1000,"additionalGids":[5,100],"um
 [ "$(out user)" = "$(printf '1000\n1000\n1000 5 100\n0077\n/tmp/work\n42')" ]
 ok $? "uid, gid, additionalGids, umask, cwd (created), env"
 
+# Without process.user, none of the caller's supplementary groups follows
+# the container or an exec'd process in.
+new_bundle nouser 'del(.process.user) | .process.args = ["sh", "-c", "grep ^Groups: /proc/self/status; sleep 100"]'
+setpriv --groups 4,24,27 "$BRIG" --root "$ROOT" run -d --bundle nouser nouser </dev/null >nouser.out 2>&1
+sleep 0.3
+out=$(setpriv --groups 4,24,27 "$BRIG" --root "$ROOT" exec nouser grep ^Groups: /proc/self/status)
+[ "$(tr -d ' \t' <nouser.out)" = "Groups:" ] && [ "$(echo "$out" | tr -d ' \t')" = "Groups:" ]
+ok $? "no process.user: no supplementary groups from the caller ($(cat nouser.out | tr '\t' ' '), exec: $out)"
+B delete --force nouser
+
 run_in caps '.process.capabilities = {"bounding":["CAP_KILL","CAP_CHOWN","CAP_NET_RAW"],"effective":["CAP_KILL","CAP_CHOWN"],
              "permitted":["CAP_KILL","CAP_CHOWN"],"inheritable":["CAP_CHOWN"],"ambient":["CAP_CHOWN"]}
              | .process.user = {"uid":1000,"gid":1000}' \

@@ -54,10 +54,12 @@ make_node(int rootfd, const char *path, mode_t type, unsigned major, unsigned mi
      * that does not match the requested device, the runtime MUST generate
      * an error."  Not followed: a symlink never matches. */
     if (errno == EEXIST) {
-      if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && (st.st_mode & S_IFMT) == type &&
-          (type == S_IFIFO || st.st_rdev == makedev(major, minor)))
-        return 0;
-      return brig_fail(err, 0, "device %s: a different file already exists there", path);
+      if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0 || (st.st_mode & S_IFMT) != type ||
+          (type != S_IFIFO && st.st_rdev != makedev(major, minor)))
+        return brig_fail(err, 0, "device %s: a different file already exists there", path);
+      /* The node the image ships gets the mode and owner asked for (a
+       * 0600 /dev/null would lock out non-root processes). */
+      goto set_attrs;
     }
     if (errno != EPERM || type == S_IFIFO)
       return brig_fail(err, errno, "mknod %s", path);
@@ -75,6 +77,7 @@ make_node(int rootfd, const char *path, mode_t type, unsigned major, unsigned mi
       return brig_fail(err, errno, "bind device %s", path);
     return 0;
   }
+set_attrs:
   if (fchmodat(dirfd, name, mode, 0) < 0)
     return brig_fail(err, errno, "chmod %s", path);
   if (d && (d->has_uid || d->has_gid) &&
@@ -135,6 +138,9 @@ brig_devices_create(const oci_spec *spec, int rootfd, brig_error **err)
 
     if (d->path[0] != '/')
       return brig_fail(err, 0, "config.json: linux.devices: %s: path must be absolute", d->path);
+    if (type != S_IFIFO && (!d->has_major || !d->has_minor))
+      return brig_fail(err, 0, "config.json: linux.devices: %s: major and minor are required",
+                       d->path);
     /* containerd's --privileged lists every host device, /dev/ptmx (c 5:2)
      * included.  A 5:2 node would open the host's devpts instance; the
      * pts/ptmx link made above is the container's own, so it stays (runc

@@ -542,9 +542,12 @@ brig_mounts_readonly(const oci_linux *l, brig_error **err)
     return brig_fail(err, errno, "open /");
   for (i = 0; i < l->readonly_paths_len; i++) {
     const char *p = l->readonly_paths[i];
-    _cleanup_close_ int dst = brig_openat_in_root(root, p, O_PATH | O_NOFOLLOW);
+    /* A symlink is followed, inside the container's root (we are past
+     * pivot_root, and the lookup stays in root anyway): the path's target
+     * is what must turn read-only, not the link. */
+    _cleanup_close_ int dst = brig_openat_in_root(root, p, O_PATH);
 
-    if (dst < 0 && (errno == ENOENT || errno == ELOOP))
+    if (dst < 0 && errno == ENOENT)
       continue;
     if (dst < 0 || brig_bind_onto(dst, "", dst, true,
                                   MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |

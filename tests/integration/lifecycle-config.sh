@@ -11,7 +11,7 @@ cd "$TEST_TMP" || exit 1
 # $TEST_TMP/NAME.out.
 run_in() {
   name=$1
-  new_bundle "$name" "$2 | .process.args = [\"sh\", \"-c\", \$script]" --arg script "$3"
+  new_bundle "$name" "$2 | .process.args = [\"sh\", \"-c\", \$script]" --arg script "$3" "${@:4}"
   B run --bundle "$name" "$name" </dev/null >"$TEST_TMP/$name.out" 2>&1
   status=$?
   [ $status -eq 0 ] || { diag "run $name: exit $status"; sed 's/^/#   /' "$TEST_TMP/$name.out"; }
@@ -102,6 +102,23 @@ run_in ptmx '.linux.devices = [{"path":"/dev/ptmx","type":"c","major":5,"minor":
   'readlink /dev/ptmx'
 [ "$(out ptmx)" = pts/ptmx ]
 ok $? "linux.devices /dev/ptmx (c 5:2) leaves the pts/ptmx link ($(out ptmx))"
+
+# A node the image ships (no /dev tmpfs) gets the mode and owner asked for;
+# a readonlyPaths symlink makes its target (in the container) read-only.
+cp -a "$BASE_ROOTFS" "$TEST_TMP/devroot"
+mknod -m 600 "$TEST_TMP/devroot/dev/zero" c 1 5 && chown 7:7 "$TEST_TMP/devroot/dev/zero"
+mkdir -p "$TEST_TMP/devroot/srv/rodir" && ln -s /srv/rodir "$TEST_TMP/devroot/srv/rolink"
+run_in devexist '.root.path = $r | .root.readonly = false
+  | .mounts |= map(select(.destination | startswith("/dev") | not))
+  | .linux.devices = [{"path":"/dev/zero","type":"c","major":1,"minor":5,"fileMode":438,"uid":0,"gid":0}]
+  | .linux.readonlyPaths = ["/srv/rolink"]' \
+  'stat -c "%a %u %g" /dev/zero; touch /srv/rolink/x 2>/dev/null && echo writable || echo read-only' \
+  --arg r "$TEST_TMP/devroot"
+[ "$(out devexist)" = "$(printf '666 0 0\nread-only')" ]
+ok $? "an existing node gets fileMode/uid/gid; a symlinked readonlyPath's target is read-only ($(out devexist | tr '\n' ' '))"
+new_bundle nomajor '.linux.devices = [{"path":"/dev/nomajor","type":"c"}]'
+expect_error "a char device without major/minor" \
+  "brig: run: config.json: linux.devices: /dev/nomajor: major and minor are required" B run --bundle nomajor nm
 
 # rootfsPropagation: the root mount's propagation as mountinfo shows it
 # ("shared:N", "master:N", "unbindable" or nothing for private).  The

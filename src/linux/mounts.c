@@ -10,6 +10,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "linux/copy-tree.h"
 #include "linux/lsm.h"
 #include "linux/mounts.h"
 #include "linux/resolve.h"
@@ -26,6 +27,7 @@ typedef struct mount_flags {
   size_t n_sb_flags;
   const char **data;
   size_t n_data;
+  bool tmpcopyup; /* a new tmpfs starts with the covered directory's contents */
 } mount_flags;
 
 static const struct {
@@ -65,8 +67,8 @@ static const struct {
  * mounting.  "iversion"/"noiversion": the kernel decides i_version per
  * filesystem and ignores the flag of mount(2). */
 static const char *const ignored_options[] = {
-  "defaults", "async",  "tmpcopyup", "nomand",   "auto",       "noauto", "_netdev",
-  "remount",  "silent", "loud",      "iversion", "noiversion", NULL,
+  "defaults", "async",  "nomand", "auto",     "noauto",     "_netdev",
+  "remount",  "silent", "loud",   "iversion", "noiversion", NULL,
 };
 
 /* Superblock flags: set with fsconfig() on a new filesystem (the VFS parses
@@ -126,6 +128,10 @@ parse_flags(const oci_mount *m, mount_flags *f, brig_error **err)
     if (strcmp(o, "bind") == 0 || strcmp(o, "rbind") == 0) {
       f->bind = true;
       f->rec = f->rec || o[0] == 'r';
+      continue;
+    }
+    if (strcmp(o, "tmpcopyup") == 0) {
+      f->tmpcopyup = true;
       continue;
     }
     if (strcmp(o, "idmap") == 0 || strcmp(o, "ridmap") == 0)
@@ -214,6 +220,17 @@ brig_bind_onto(int srcdir, const char *src, int dst, bool rec, unsigned attr)
   return 0;
 }
 
+static bool
+has_data_option(const mount_flags *f, const char *key)
+{
+  size_t i, len = strlen(key);
+
+  for (i = 0; i < f->n_data; i++)
+    if (strncmp(f->data[i], key, len) == 0 && f->data[i][len] == '=')
+      return true;
+  return false;
+}
+
 /* File systems that take linux.mountLabel as their context= option, as
  * runc gives it: not proc and sysfs (labelled by the kernel's genfs rules)
  * nor mqueue. */
@@ -275,6 +292,11 @@ mount_new_fs(const oci_mount *m, const mount_flags *f, const char *type, const c
                          : f->set | (f->rset & ~MOUNT_ATTR__ATIME));
   if (mnt < 0)
     return brig_fail(err, errno, "mount %s on %s", type, m->destination);
+  /* Filled while still detached: nothing in the container sees it half
+   * copied.  The tmpfs keeps its own mode= when the options give one. */
+  if (f->tmpcopyup && strcmp(type, "tmpfs") == 0 &&
+      brig_copy_tree(dst, mnt, !has_data_option(f, "mode")) < 0)
+    return brig_fail(err, errno, "mount %s on %s: tmpcopyup", type, m->destination);
   if (attach(mnt, dst) < 0)
     return brig_fail(err, errno, "mount %s on %s", type, m->destination);
   if (f->propagation && brig_mount_set_attr(mnt, "", f->rprop, 0, 0, f->propagation) < 0)

@@ -15,7 +15,7 @@ BRIG_LIFECYCLE_LIB_SOURCES = \
 	src/linux/namespaces.c src/linux/namespaces.h src/linux/userns-maps.c \
 	src/linux/resolve.c src/linux/resolve.h \
 	src/linux/rootfs.c src/linux/rootfs.h \
-	src/linux/mounts.c src/linux/mounts.h \
+	src/linux/mounts.c src/linux/mounts.h src/linux/copy-tree.c src/linux/copy-tree.h \
 	src/linux/cgroup-mount.c src/linux/cgroup-mount.h \
 	src/linux/devices.c src/linux/devices.h \
 	src/linux/caps.c src/linux/caps.h \

@@ -116,6 +116,16 @@ run_in devexist '.root.path = $r | .root.readonly = false
   --arg r "$TEST_TMP/devroot"
 [ "$(out devexist)" = "$(printf '666 0 0\nread-only')" ]
 ok $? "an existing node gets fileMode/uid/gid; a symlinked readonlyPath's target is read-only ($(out devexist | tr '\n' ' '))"
+# tmpcopyup: the tmpfs starts with what the directory held (links kept as
+# links, modes and owners kept); the image is not touched.
+mkdir -p "$TEST_TMP/devroot/opt/app/sub" && echo data >"$TEST_TMP/devroot/opt/app/sub/file" &&
+  chmod 604 "$TEST_TMP/devroot/opt/app/sub/file" && chown 5:6 "$TEST_TMP/devroot/opt/app/sub/file" &&
+  ln -s sub/file "$TEST_TMP/devroot/opt/app/link"
+run_in copyup '.root.path = $r | .mounts += [{"destination":"/opt/app","type":"tmpfs","source":"tmpfs","options":["tmpcopyup"]}]' \
+  'cat /opt/app/link; stat -c "%a %u %g" /opt/app/sub/file; readlink /opt/app/link; echo new >/opt/app/new;
+   grep -c " /opt/app tmpfs\| /opt/app .* - tmpfs " /proc/self/mountinfo' --arg r "$TEST_TMP/devroot"
+[ "$(out copyup)" = "$(printf 'data\n604 5 6\nsub/file\n1')" ] && [ ! -e "$TEST_TMP/devroot/opt/app/new" ]
+ok $? "tmpcopyup copies the directory into the tmpfs ($(out copyup | tr '\n' ' '))"
 new_bundle nomajor '.linux.devices = [{"path":"/dev/nomajor","type":"c"}]'
 expect_error "a char device without major/minor" \
   "brig: run: config.json: linux.devices: /dev/nomajor: major and minor are required" B run --bundle nomajor nm

@@ -43,6 +43,7 @@
 #include "linux/cgroup.h"
 #include "linux/lsm.h"
 #include "linux/rlimits.h"
+#include "linux/sched.h"
 #include "runtime/container-cgroup.h"
 #include "runtime/exec.h"
 #include "runtime/pidfd-socket.h"
@@ -425,12 +426,27 @@ proc_fail(exec_ctx *x, brig_error *err)
   _exit(127);
 }
 
+/* process.execCPUAffinity (runtime-spec config.md: for processes run in
+ * the container, not its init): initial before brig moves the process into
+ * the container's cgroup (at GO), final right after. */
+static int
+proc_affinity(exec_ctx *x, bool final, brig_error **err)
+{
+  const oci_cpu_affinity *a = x->process->exec_cpu_affinity;
+
+  if (!a)
+    return 0;
+  return final ? brig_affinity_apply(a->final, "execCPUAffinity.final", err)
+               : brig_affinity_apply(a->initial, "execCPUAffinity.initial", err);
+}
+
 __attribute__((noreturn)) static void
 proc_run(exec_ctx *x)
 {
   brig_error *err = NULL;
 
-  if (proc_wait_go(x, &err) < 0 || proc_terminal(x, &err) < 0 || proc_cwd(x, &err) < 0 ||
+  if (proc_affinity(x, false, &err) < 0 || proc_wait_go(x, &err) < 0 ||
+      proc_affinity(x, true, &err) < 0 || proc_terminal(x, &err) < 0 || proc_cwd(x, &err) < 0 ||
       proc_find_executable(x, &err) < 0 || brig_rlimits_apply(x->process, &err) < 0 ||
       brig_lsm_apply_exec_label(x->process, &err) < 0 || proc_seccomp(x, false, &err) < 0 ||
       proc_user(x, &err) < 0 || proc_caps_and_privs(x, &err) < 0 || proc_fds(x, &err) < 0 ||

@@ -13,9 +13,9 @@
  * terminal, then everything the exec needs is checked (cwd, executable,
  * capabilities) so that create reports it; READY; block on exec.fifo
  * until start; startContainer hooks, process attributes (personality,
- * memoryPolicy, ioPriority, scheduler), rlimits, final CPU affinity, user,
- * capabilities, no_new_privs, fds, execve.  The initial CPU affinity is
- * the very first step.  rlimits come that late so that brig's own
+ * memoryPolicy, ioPriority, scheduler), rlimits, user, capabilities,
+ * no_new_privs, fds, execve.  (process.execCPUAffinity is not for the init,
+ * runtime-spec config.md; exec applies it.)  rlimits come that late so that brig's own
  * steps are not bound by them (RLIMIT_NOFILE 5 must work for a program
  * that needs 3 fds), but while the init still has CAP_SYS_RESOURCE. */
 #define _GNU_SOURCE
@@ -365,16 +365,6 @@ init_start_hooks(brig_init_ctx *ctx, brig_error **err)
   return r;
 }
 
-/* process.execCPUAffinity.initial: before anything else, in particular
- * before brig moves the init into the container's cgroup. */
-static int
-init_initial_affinity(brig_init_ctx *ctx, brig_error **err)
-{
-  const oci_cpu_affinity *a = ctx->spec->process->exec_cpu_affinity;
-
-  return a ? brig_affinity_apply(a->initial, "execCPUAffinity.initial", err) : 0;
-}
-
 /* All inherited across execve().  After the startContainer hooks (a
  * SCHED_DEADLINE process cannot fork them, and they should not run
  * under the container's memory policy) and before rlimits and the user
@@ -391,16 +381,6 @@ init_process_attrs(brig_init_ctx *ctx, brig_error **err)
   if (brig_ioprio_apply(p->io_priority, err) < 0 || brig_sched_apply(p->scheduler, err) < 0)
     return -1;
   return 0;
-}
-
-/* process.execCPUAffinity.final: in the container's cgroup, the last
- * step before the privileges and the seccomp filter go. */
-static int
-init_final_affinity(brig_init_ctx *ctx, brig_error **err)
-{
-  const oci_cpu_affinity *a = ctx->spec->process->exec_cpu_affinity;
-
-  return a ? brig_affinity_apply(a->final, "execCPUAffinity.final", err) : 0;
 }
 
 static int
@@ -515,7 +495,6 @@ const char *const brig_init_syscalls_after_seccomp[] = {
   "set_mempolicy",
   "ioprio_set",
   "sched_setattr",
-  "sched_setaffinity",
   /* rlimits, user, capabilities, fds, exec */
   "prlimit64",
   "setrlimit",
@@ -611,10 +590,10 @@ brig_init_run(brig_init_ctx *ctx)
   brig_error *err = NULL;
   init_exec x = { 0 };
 
-  if (init_initial_affinity(ctx, &err) < 0 || init_prepare_process(ctx, &err) < 0 ||
-      init_time_namespace(ctx, &err) < 0 || init_oom_score_adj(ctx, &err) < 0 ||
-      init_setup_rootfs(ctx, &err) < 0 || init_finish_rootfs(ctx, &err) < 0 ||
-      init_hostname(ctx, &err) < 0 || init_keyring(ctx, &err) < 0 || init_console(ctx, &err) < 0 ||
+  if (init_prepare_process(ctx, &err) < 0 || init_time_namespace(ctx, &err) < 0 ||
+      init_oom_score_adj(ctx, &err) < 0 || init_setup_rootfs(ctx, &err) < 0 ||
+      init_finish_rootfs(ctx, &err) < 0 || init_hostname(ctx, &err) < 0 ||
+      init_keyring(ctx, &err) < 0 || init_console(ctx, &err) < 0 ||
       init_prepare_exec(ctx, &x, &err) < 0 || init_seccomp_early(ctx, &err) < 0)
     fail_before_ready(ctx, err);
   if (brig_sync_send(ctx->sync_fd, BRIG_SYNC_READY, 0, NULL, -1) < 0)
@@ -627,9 +606,9 @@ brig_init_run(brig_init_ctx *ctx)
   if (init_start_hooks(ctx, &err) < 0 || init_process_attrs(ctx, &err) < 0 ||
       brig_rlimits_apply(ctx->spec->process, &err) < 0 ||
       brig_lsm_apply_exec_label(ctx->spec->process, &err) < 0 ||
-      init_final_affinity(ctx, &err) < 0 || init_seccomp_late(ctx, false, &err) < 0 ||
-      init_user(ctx, &x, &err) < 0 || init_caps_and_privs(ctx, &x, &err) < 0 ||
-      init_fds(ctx, &err) < 0 || init_seccomp_late(ctx, true, &err) < 0)
+      init_seccomp_late(ctx, false, &err) < 0 || init_user(ctx, &x, &err) < 0 ||
+      init_caps_and_privs(ctx, &x, &err) < 0 || init_fds(ctx, &err) < 0 ||
+      init_seccomp_late(ctx, true, &err) < 0)
     fail_after_start(ctx, err);
   signal(SIGPIPE, SIG_DFL);
   execve(x.path, ctx->spec->process->args, x.env);

@@ -125,15 +125,24 @@ expect_error "ioPriority -1" "brig: create: config.json: process.ioPriority.prio
 nothing_left "ioPriority"
 
 # ---- process.execCPUAffinity ----
-AFF='["sh", "-c", "grep Cpus_allowed_list /proc/self/status | tr -d \"\\t \""]'
-run_out aff ".process.execCPUAffinity = {\"initial\":\"0\",\"final\":\"0-0\"} | .process.args = $AFF"
-rc=$?
-is_out aff "Cpus_allowed_list:0" "execCPUAffinity final 0-0"
+# For processes run in the container (exec), not its init (config.md).
+AFF='grep Cpus_allowed_list /proc/self/status | tr -d "\t "'
+all=$(grep Cpus_allowed_list /proc/self/status | tr -d '\t ')
 last=$(($(nproc) - 1))
-run_out aff2 ".process.execCPUAffinity = {\"initial\":\"$last\",\"final\":\"$last,0\"} | .process.args = $AFF"
-rc=$?
+new_bundle aff ".process.execCPUAffinity = {\"initial\":\"$last\",\"final\":\"$last,0\"}
+  | .process.args = [\"sleep\", \"100\"]"
+B run -d -b aff aff </dev/null
 if [ "$last" -eq 0 ]; then want=0; else want="0,$last"; [ "$last" -eq 1 ] && want=0-1; fi
-is_out aff2 "Cpus_allowed_list:$want" "execCPUAffinity final $last,0"
+[ "$(B exec aff sh -c "$AFF")" = "Cpus_allowed_list:$want" ]
+ok $? "execCPUAffinity final $last,0 for an exec'd process"
+[ "$(grep Cpus_allowed_list "/proc/$(B state aff | jq -r .pid)/status" | tr -d '\t ')" = "$all" ]
+ok $? "the init keeps its affinity ($all)"
+B delete --force aff
+new_bundle aff1 '.process.execCPUAffinity = {"initial":"0","final":"0-0"} | .process.args = ["sleep", "100"]'
+B run -d -b aff1 aff1 </dev/null
+[ "$(B exec aff1 sh -c "$AFF")" = "Cpus_allowed_list:0" ]
+ok $? "execCPUAffinity final 0-0"
+B delete --force aff1
 E="brig: create: config.json: process.execCPUAffinity"
 new_bundle a1 '.process.execCPUAffinity = {"initial":"0-"}'
 expect_error "initial 0-" "$E.initial: \"0-\": expected a number or a range such as 0-3" B create -b a1 a1

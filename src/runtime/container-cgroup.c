@@ -8,6 +8,7 @@
 #include "runtime/container-cgroup.h"
 #include "util/cleanup.h"
 #include "util/file-util.h"
+#include "util/log.h"
 
 #define CGROUP_STATE_FILE "cgroup.json"
 #define CGROUP_STATE_MAX (64 * 1024)
@@ -26,8 +27,13 @@ brig_container_cgroup_create(enum brig_cgroup_manager manager, const char *id, c
                              brig_cgroup **out, brig_scope_plan *plan, brig_error **err)
 {
   *out = NULL;
-  if (manager == BRIG_CGROUP_DISABLED)
+  if (manager == BRIG_CGROUP_DISABLED) {
+    /* The operator's choice, but the limits (device rules included) are
+     * dropped: say so. */
+    if (spec->linux && spec->linux->resources)
+      brig_warn("--cgroup-manager disabled: linux.resources is not applied");
     return 0;
+  }
   if (manager == BRIG_CGROUP_SYSTEMD) {
     if (!brig_systemd_running())
       return brig_fail(err, 0, "--systemd-cgroup: systemd is not running");

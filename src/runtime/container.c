@@ -113,6 +113,39 @@ oci_version_supported(const char *v)
   return *p == '\0';
 }
 
+/* A 1.x minor above brig's (1.2): fields brig does not know are ignored
+ * (the parser accepts unknown keys), which the user should hear about. */
+static void
+warn_newer_version(const char *v)
+{
+  unsigned long minor = strtoul(v + 2, NULL, 10);
+
+  if (minor > 2)
+    brig_warn("config.json: ociVersion %s is newer than the %s brig implements; fields it does "
+              "not know are ignored",
+              v, OCI_RUNTIME_SPEC_VERSION);
+}
+
+/* config.md: annotation keys MUST NOT be empty; config-linux.md:
+ * maskedPaths and readonlyPaths MUST be absolute. */
+static int
+validate_names(const oci_spec *s, brig_error **err)
+{
+  size_t i;
+
+  for (i = 0; i < s->annotations.len; i++)
+    if (!s->annotations.keys[i][0])
+      return brig_fail(err, 0, "config.json: annotations: a key must not be empty");
+  for (i = 0; s->linux && i < s->linux->masked_paths_len; i++)
+    if (s->linux->masked_paths[i][0] != '/')
+      return brig_fail(err, 0, "config.json: linux.maskedPaths[%zu]: must be an absolute path", i);
+  for (i = 0; s->linux && i < s->linux->readonly_paths_len; i++)
+    if (s->linux->readonly_paths[i][0] != '/')
+      return brig_fail(err, 0, "config.json: linux.readonlyPaths[%zu]: must be an absolute path",
+                       i);
+  return 0;
+}
+
 static int
 validate_spec(create_ctx *c, brig_error **err)
 {
@@ -123,6 +156,9 @@ validate_spec(create_ctx *c, brig_error **err)
   if (!oci_version_supported(s->oci_version))
     return brig_fail(err, 0, "config.json: ociVersion: unsupported version \"%s\"",
                      s->oci_version ? s->oci_version : "");
+  warn_newer_version(s->oci_version);
+  if (validate_names(s, err) < 0)
+    return -1;
   if (!s->process)
     return brig_fail(err, 0, "config.json: process: is required");
   if (!s->process->args || s->process->args_len == 0)
@@ -169,7 +205,8 @@ build_state(create_ctx *c, brig_error **err)
   c->state = s;
   if (!s)
     return brig_fail(err, ENOMEM, "state");
-  s->oci_version = strdup(c->spec->oci_version);
+  /* The state follows brig's version of the spec, whatever the config's. */
+  s->oci_version = strdup(OCI_RUNTIME_SPEC_VERSION);
   s->id = strdup(c->o->id);
   s->status = strdup("creating");
   s->bundle = strdup(c->bundle);

@@ -102,6 +102,10 @@ nothing_left "failed create"
 
 # --cgroup-manager disabled creates none; the systemd manager is refused.
 new_bundle "$TEST_TMP/b5" '.linux.cgroupsPath = $p | .process.args = ["true"]' --arg p "$cgbase/c5"
+new_bundle "$TEST_TMP/b5r" '.linux.resources.memory = {"limit": 50000000} | .process.args = ["true"]'
+out=$("$BRIG" --root "$ROOT" --cgroup-manager disabled run --bundle "$TEST_TMP/b5r" c5r 2>&1)
+[ $? -eq 0 ] && [ "$out" = "brig: warning: --cgroup-manager disabled: linux.resources is not applied" ]
+ok $? "--cgroup-manager disabled warns that the resources are not applied ($out)"
 "$BRIG" --root "$ROOT" --cgroup-manager disabled run --bundle "$TEST_TMP/b5" c5
 ok $? "--cgroup-manager disabled runs"
 [ -z "$(leftover_dirs "$cgbase/c5")" ]

@@ -14,6 +14,24 @@ expect_error "ociVersion that is not semver" 'brig: create: config.json: ociVers
   B create -b vbad s1
 new_bundle vpre '.ociVersion = "1.1.0-rc.1" | .process.args = ["true"]'
 check "ociVersion 1.1.0-rc.1" B run -b vpre s1
+new_bundle v100 '.ociVersion = "1.0.0" | .process.args = ["sleep", "100"]'
+B create -b v100 s1v </dev/null >/dev/null 2>&1
+[ "$(B state s1v | jq -r .ociVersion)" = 1.2.0 ]
+ok $? "the state is brig's version (1.2.0) for a 1.0.0 config"
+B delete --force s1v
+new_bundle v19 '.ociVersion = "1.9.0" | .process.args = ["true"]'
+out=$(B run -b v19 s1n 2>&1)
+[ $? -eq 0 ] && [ "$out" = "brig: warning: config.json: ociVersion 1.9.0 is newer than the 1.2.0 brig implements; fields it does not know are ignored" ]
+ok $? "a newer 1.x config runs with a warning ($out)"
+new_bundle annkey '.annotations = {"": "x"}'
+expect_error "an empty annotation key" "brig: create: config.json: annotations: a key must not be empty" \
+  B create -b annkey s1a
+new_bundle relmask '.linux.maskedPaths = ["proc/timer_list"]'
+expect_error "a relative maskedPaths entry" \
+  "brig: create: config.json: linux.maskedPaths[0]: must be an absolute path" B create -b relmask s1m
+new_bundle relro '.linux.readonlyPaths = ["tmp"]'
+expect_error "a relative readonlyPaths entry" \
+  "brig: create: config.json: linux.readonlyPaths[0]: must be an absolute path" B create -b relro s1r
 nothing_left "ociVersion"
 
 # rlimits: applied after brig's own setup, duplicates are an error.

@@ -99,10 +99,14 @@ v1_memory(const char *dir, const oci_memory *m, brig_error **err)
       brig_cg_writef(dir, "memory.soft_limit_in_bytes", F_MEM ".reservation", err, "%" PRId64,
                      m->reservation) < 0)
     return -1;
+  /* kmem limits went away in Linux 5.16 (the file stays, writes are
+   * refused); the TCP buffer limit still works on v1. */
   if (m->has_kernel)
-    brig_debug("cgroup: " F_MEM ".kernel is deprecated and ignored");
-  if (m->has_kernel_tcp)
-    brig_debug("cgroup: " F_MEM ".kernelTCP is deprecated and ignored");
+    brig_warn("cgroup: " F_MEM ".kernel is not supported by the kernel any more, ignored");
+  if (m->has_kernel_tcp &&
+      brig_cg_writef(dir, "memory.kmem.tcp.limit_in_bytes", F_MEM ".kernelTCP", err, "%" PRId64,
+                     m->kernel_tcp) < 0)
+    return -1;
   if (m->has_swappiness && brig_cg_writef(dir, "memory.swappiness", F_MEM ".swappiness", err,
                                           "%" PRIu64, m->swappiness) < 0)
     return -1;

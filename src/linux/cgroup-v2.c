@@ -67,7 +67,7 @@ brig_cgroup_v2_memory(const char *dir, const oci_memory *m, brig_error **err)
       return -1;
   }
   if (m->has_kernel || m->has_kernel_tcp)
-    brig_debug("cgroup: " F_MEM ".kernel and kernelTCP are ignored on cgroup v2");
+    brig_warn("cgroup: " F_MEM ".kernel and kernelTCP are not supported on cgroup v2, ignored");
   if (m->has_swappiness)
     brig_warn("cgroup: " F_MEM ".swappiness is not supported on cgroup v2, ignored");
   if (m->has_disable_oom_killer && m->disable_oom_killer)

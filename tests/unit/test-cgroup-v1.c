@@ -207,6 +207,8 @@ test_create_and_resources(void)
   TAP_OK(file_is(cg, "memory", "memory.soft_limit_in_bytes", "33554432"),
          "memory.soft_limit_in_bytes");
   TAP_OK(file_is(cg, "memory", "memory.swappiness", "10"), "memory.swappiness");
+  TAP_OK(file_is(cg, "memory", "memory.kmem.tcp.limit_in_bytes", "1048576"),
+         "memory.kmem.tcp.limit_in_bytes (kernelTCP)");
   {
     const char *d = brig_cgroup_dir(cg, "memory");
     char *oom = d ? slurp(d, "memory.oom_control") : NULL;

@@ -343,7 +343,8 @@ static int
 run_create_hooks(create_ctx *c, brig_error **err)
 {
   const oci_hooks *h = c->spec->hooks;
-  brig_hook_ns ns = { .pidfd = c->pidfd, .flags = container_ns_flags(c->pid) };
+  brig_hook_ns ns = { .pidfd = c->pidfd, .flags = container_ns_flags(c->pid), .time_fd = -1 };
+  _cleanup_close_ int time_fd = -1;
   pid_t pid = c->state->pid;
   int r;
 
@@ -356,6 +357,17 @@ run_create_hooks(create_ctx *c, brig_error **err)
   /* runtime-spec runtime.md: createContainer hooks "MUST be executed in
    * the container namespace"; their state has the pid as seen there. */
   c->state->pid = brig_proc_ns_pid(c->pid);
+  if (c->ns.new_time) {
+    char path[64];
+
+    snprintf(path, sizeof(path), "/proc/%d/ns/time_for_children", (int)c->pid);
+    time_fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (time_fd < 0) {
+      c->state->pid = pid;
+      return brig_fail(err, errno, "createContainer hooks: the container's time namespace");
+    }
+    ns.time_fd = time_fd;
+  }
   r = brig_hooks_run(h->create_container, h->create_container_len, "createContainer", c->state, &ns,
                      err);
   c->state->pid = pid;

@@ -127,7 +127,8 @@ exec_hook_in_container(const oci_hook *h, const brig_hook_ns *ns)
     fprintf(stderr, "exec: %s\n", strerror(errno));
     _exit(127);
   }
-  if (setns(ns->pidfd, ns->flags) < 0) {
+  if (setns(ns->pidfd, ns->flags) < 0 ||
+      (ns->time_fd >= 0 && setns(ns->time_fd, CLONE_NEWTIME) < 0)) {
     fprintf(stderr, "join the container's namespaces: %s\n", strerror(errno));
     _exit(126);
   }

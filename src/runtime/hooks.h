@@ -8,10 +8,13 @@
 #include "util/error.h"
 
 /* The namespaces of the container, for hooks that run in them
- * (createContainer): setns(pidfd, flags) with pidfd the init's. */
+ * (createContainer): setns(pidfd, flags) with pidfd the init's, and the
+ * init's time namespace for its children (its own, active one is still
+ * the host's), when it made one: -1 otherwise. */
 typedef struct brig_hook_ns {
   int pidfd;
   int flags; /* CLONE_NEW* */
+  int time_fd;
 } brig_hook_ns;
 
 /* At create: every hook's path is absolute and its timeout, if given, is

@@ -69,6 +69,14 @@ B run -b ccuser ccu </dev/null >ccu.out 2>&1 && [ "$(cat ccu.out)" = "$(cat ccus
   [ "$(cat ccuser.ns)" != "$(readlink /proc/self/ns/user)" ]
 ok $? "createContainer ran in the container's new user namespace"
 
+# createContainer hooks run in the container's time namespace too.
+new_bundle cctime '.linux.namespaces += [{"type":"time"}] | .linux.timeOffsets = {"monotonic": {"secs": 100000}}
+  | .hooks = {"createContainer":[{"path":"/bin/sh","args":["sh","-c","readlink /proc/self/ns/time >\($t)/cctime.ns"]}]}
+  | .process.args = ["readlink", "/proc/self/ns/time"]' --arg t "$TEST_TMP"
+B run -b cctime cct </dev/null >cct.out 2>&1 && [ "$(cat cct.out)" = "$(cat cctime.ns)" ] &&
+  [ "$(cat cctime.ns)" != "$(readlink /proc/self/ns/time)" ]
+ok $? "createContainer ran in the container's time namespace ($(cat cctime.ns))"
+
 # A failing create hook stops the container and runs poststop.
 new_bundle failpost '.hooks = {"createRuntime":[{"path":"/bin/false"}],
   "poststop":[{"path":"/bin/sh","args":["sh","-c","cat >\($t)/fp-poststop.json"]}]}' --arg t "$TEST_TMP"

@@ -15,6 +15,12 @@ typedef struct brig_cgroup_hierarchy {
   char *mountpoint;  /* /sys/fs/cgroup/memory */
   char *rel;         /* the cgroup below the mount point, starts with '/' */
   char *dir;         /* mountpoint + rel */
+  /* What brig made of rel: the length of the prefix of rel naming the
+   * topmost directory it created ("/brig" of "/brig/c1" when it made both,
+   * the whole rel when only the leaf); 0 when rel existed already.  delete
+   * removes only that (runtime.md: resources not created by the container
+   * MUST NOT be deleted). */
+  size_t made;
 } brig_cgroup_hierarchy;
 
 struct brig_cgroup {
@@ -56,6 +62,10 @@ int brig_cg_read_u64(const char *dir, const char *file, uint64_t *v);
 /* "key value" lines (memory.stat, cpu.stat): the value of key. */
 int brig_cg_read_keyed(const char *dir, const char *file, const char *key, uint64_t *v);
 bool brig_cg_exists(const char *dir, const char *file);
+
+/* Removes the directories brig made for h, leaf first (cgroup-lifecycle.c);
+ * one that is not empty (another container's parent) stays. */
+void brig_cg_remove_made(const brig_cgroup_hierarchy *h);
 
 /* Splits "a,b,c" and tells whether word is one of the items. */
 bool brig_cg_list_has(const char *list, const char *word, char sep);

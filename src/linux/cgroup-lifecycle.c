@@ -331,6 +331,30 @@ remove_tree(const char *dir, int depth)
   return 0;
 }
 
+/* The parents of h's leaf that brig made, deepest first; stops at the
+ * first one that is not empty (another container's) or not brig's. */
+static void
+remove_made_parents(const brig_cgroup_hierarchy *h)
+{
+  _cleanup_free_ char *p = strdup(h->dir);
+  size_t mlen = strlen(h->mountpoint);
+  char *slash;
+
+  while (p && (slash = strrchr(p, '/')) && (size_t)(slash - p) > mlen) {
+    *slash = '\0';
+    if (strlen(p) - mlen < h->made || rmdir(p) < 0)
+      break;
+  }
+}
+
+void
+brig_cg_remove_made(const brig_cgroup_hierarchy *h)
+{
+  if (!h->made || remove_tree(h->dir, 0) < 0)
+    return;
+  remove_made_parents(h);
+}
+
 int
 brig_cgroup_destroy(brig_cgroup *cg, brig_error **err)
 {
@@ -354,6 +378,10 @@ brig_cgroup_destroy(brig_cgroup *cg, brig_error **err)
       brig_error_clear(&e);
     }
     for (i = 0; i < cg->n; i++) {
+      /* A cgroup that existed before the container is emptied of its
+       * processes (above) but stays. */
+      if (!cg->h[i].made)
+        continue;
       if (remove_tree(cg->h[i].dir, 0) < 0) {
         if (errno != EBUSY)
           return brig_fail(err, errno, "cgroup: rmdir %s", cg->h[i].dir);
@@ -361,8 +389,12 @@ brig_cgroup_destroy(brig_cgroup *cg, brig_error **err)
         busy_dir = cg->h[i].dir;
       }
     }
-    if (!busy)
+    if (!busy) {
+      for (i = 0; i < cg->n; i++)
+        if (cg->h[i].made)
+          remove_made_parents(&cg->h[i]);
       return 0;
+    }
     if (tries >= EMPTY_TRIES)
       return brig_fail(err, busy, "cgroup: rmdir %s", busy_dir);
     sleep_ms(10);

@@ -6,8 +6,11 @@
  *   layout hybrid
  *   path /brig/c1
  *   v1 <controllers> <mountpoint> <path below it>
+ *   made <length>     (of the hierarchy above: see brig_cgroup_hierarchy)
  *   v2 - <mountpoint> <path below it>
- */
+ *   made <length>
+ *
+ * A state without "made" lines (older brig) means the leaf was made. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stdio.h>
@@ -47,8 +50,8 @@ brig_cgroup_serialize(const brig_cgroup *cg)
       free(buf);
       return NULL;
     }
-    fprintf(f, "%s\t%s\t%s\t%s\n", h->v2 ? "v2" : "v1", h->v2 ? "-" : h->controllers, h->mountpoint,
-            h->rel);
+    fprintf(f, "%s\t%s\t%s\t%s\nmade\t%zu\n", h->v2 ? "v2" : "v1", h->v2 ? "-" : h->controllers,
+            h->mountpoint, h->rel, h->made);
   }
   if (fclose(f) != 0) {
     free(buf);
@@ -110,6 +113,15 @@ brig_cgroup_deserialize(const char *text, brig_cgroup **out, brig_error **err)
     if (nf == 2 && strcmp(f[0], "layout") == 0) {
       if (parse_layout(f[1], &cg->layout) < 0)
         goto bad_layout;
+    } else if (nf == 2 && strcmp(f[0], "made") == 0 && cg->n > 0) {
+      char *end;
+      unsigned long long v = strtoull(f[1], &end, 10);
+
+      if (!f[1][0] || *end || v > strlen(cg->h[cg->n - 1].rel)) {
+        brig_cgroup_free(cg);
+        return bad(err, lineno, "bad made length");
+      }
+      cg->h[cg->n - 1].made = (size_t)v;
     } else if (nf == 2 && strcmp(f[0], "path") == 0) {
       free(cg->path);
       cg->path = strdup(f[1]);
@@ -130,6 +142,7 @@ brig_cgroup_deserialize(const char *text, brig_cgroup **out, brig_error **err)
       h->controllers = strdup(h->v2 ? "" : f[1]);
       h->mountpoint = strdup(f[2]);
       h->rel = strdup(f[3]);
+      h->made = h->rel ? strlen(h->rel) : 0;
       if (!h->controllers || !h->mountpoint || !h->rel ||
           asprintf(&h->dir, "%s%s", h->mountpoint, h->rel) < 0) {
         h->dir = NULL;

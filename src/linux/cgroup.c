@@ -332,14 +332,14 @@ init_cpuset(const char *parent, const char *dir, brig_error **err)
 /* mkdir -p of hi->rel below the mount point.  *created tells whether the
  * leaf was made here (so that a failed create removes only that). */
 static int
-make_dirs(const brig_cgroup_hierarchy *hi, bool *created, brig_error **err)
+make_dirs(brig_cgroup_hierarchy *hi, brig_error **err)
 {
   bool cpuset = !hi->v2 && brig_cg_list_has(hi->controllers, "cpuset", ',');
   _cleanup_free_ char *dir = strdup(hi->dir);
   size_t mlen = strlen(hi->mountpoint);
   char *slash;
 
-  *created = false;
+  hi->made = 0;
   if (!dir)
     return brig_fail(err, ENOMEM, "cgroup");
   for (slash = dir + mlen; slash;) {
@@ -347,10 +347,12 @@ make_dirs(const brig_cgroup_hierarchy *hi, bool *created, brig_error **err)
 
     if (next)
       *next = '\0';
-    if (mkdir(dir, 0755) == 0)
-      *created = next == NULL;
-    else if (errno != EEXIST)
+    if (mkdir(dir, 0755) == 0) {
+      if (!hi->made)
+        hi->made = strlen(dir) - mlen;
+    } else if (errno != EEXIST) {
       return brig_fail(err, errno, "cgroup: mkdir %s", dir);
+    }
     if (cpuset) {
       char saved = *slash;
 
@@ -382,13 +384,8 @@ static const char *const v2_default_controllers[] = {
 static int
 setup(brig_cgroup *cg, const oci_linux *linux_cfg, pid_t pid, brig_cgroup **out, brig_error **err)
 {
-  bool created[64] = { false };
   size_t i;
 
-  if (cg->n > 64) {
-    brig_cgroup_free(cg);
-    return brig_fail(err, 0, "cgroup: too many hierarchies");
-  }
   if (cg->layout == BRIG_CGROUP_LAYOUT_UNIFIED) {
     /* Like runc: every controller the root offers, so that a later update
      * finds its files.  A controller the kernel refuses here shows up as a
@@ -405,7 +402,7 @@ setup(brig_cgroup *cg, const oci_linux *linux_cfg, pid_t pid, brig_cgroup **out,
     }
   }
   for (i = 0; i < cg->n; i++)
-    if (make_dirs(&cg->h[i], &created[i], err) < 0)
+    if (make_dirs(&cg->h[i], err) < 0)
       goto fail;
   if (pid > 0) {
     if (brig_cgroup_enter(cg, pid, err) < 0)
@@ -435,8 +432,7 @@ setup(brig_cgroup *cg, const oci_linux *linux_cfg, pid_t pid, brig_cgroup **out,
 
 fail:
   for (i = 0; i < cg->n; i++)
-    if (created[i])
-      rmdir(cg->h[i].dir);
+    brig_cg_remove_made(&cg->h[i]);
   brig_cgroup_free(cg);
   return -1;
 }

@@ -45,6 +45,18 @@ ok $? "delete"
 [ -z "$(leftover_dirs "$cgbase/c1")" ]
 ok $? "delete removed the cgroup from every hierarchy"
 
+# delete removes what create made, parents included, and nothing else
+# (runtime.md: resources not created by the container MUST NOT be deleted).
+for h in /sys/fs/cgroup/*/; do mkdir -p "$h${cgbase#/}/pre/mine"; done
+new_bundle "$TEST_TMP/bpre" '.linux.cgroupsPath = $p | .process.args = ["true"]' --arg p "$cgbase/pre/mine"
+B run --bundle "$TEST_TMP/bpre" cpre
+[ -n "$(leftover_dirs "$cgbase/pre/mine")" ] && [ "$(leftover_dirs "$cgbase/pre/mine" | wc -l)" -eq "$(ls -d /sys/fs/cgroup/*/ | wc -l)" ]
+ok $? "a cgroup that existed before the container is still there after it"
+new_bundle "$TEST_TMP/bnew" '.linux.cgroupsPath = $p | .process.args = ["true"]' --arg p "$cgbase/fresh/a/b"
+B run --bundle "$TEST_TMP/bnew" cnew
+[ -z "$(leftover_dirs "$cgbase/fresh")" ]
+ok $? "the parents create made (fresh/a) are removed with the container"
+
 # The cgroup namespace is rooted at the container's cgroup.
 new_bundle "$TEST_TMP/b6" '.linux.cgroupsPath = $p | .process.args = ["cat", "/proc/self/cgroup"]' \
   --arg p "$cgbase/c6"

@@ -23,9 +23,11 @@ static const struct {
 
 static const struct {
   const char *target, *name;
+  bool stdio; /* runtime-linux.md's four: made even in a bound /dev */
 } default_links[] = {
-  { "pts/ptmx", "ptmx" },          { "/proc/self/fd", "fd" },       { "/proc/self/fd/0", "stdin" },
-  { "/proc/self/fd/1", "stdout" }, { "/proc/self/fd/2", "stderr" }, { "/proc/kcore", "core" },
+  { "pts/ptmx", "ptmx", false },         { "/proc/self/fd", "fd", true },
+  { "/proc/self/fd/0", "stdin", true },  { "/proc/self/fd/1", "stdout", true },
+  { "/proc/self/fd/2", "stderr", true }, { "/proc/kcore", "core", false },
 };
 
 static int
@@ -107,6 +109,34 @@ dev_is_host_bind(const oci_spec *spec)
   return false;
 }
 
+/* /dev is a bind mount: brig does not create nodes in someone else's
+ * directory, but the default devices must be there (config-linux.md: the
+ * runtime MUST supply them), and the fd/stdio links are made when missing
+ * (runtime-linux.md: MUST create them). */
+static int
+check_bound_dev(int rootfd, brig_error **err)
+{
+  _cleanup_close_ int dev = brig_open_in_root(rootfd, "/dev", BRIG_NO_CREATE);
+  struct stat st;
+  size_t i;
+
+  if (dev < 0)
+    return brig_fail(err, errno, "open /dev");
+  for (i = 0; i < sizeof(default_devices) / sizeof(default_devices[0]); i++) {
+    const char *name = default_devices[i].path + 5;
+
+    if (fstatat(dev, name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISCHR(st.st_mode) ||
+        st.st_rdev != makedev(default_devices[i].major, default_devices[i].minor))
+      return brig_fail(err, 0, "/dev is a bind mount without the device %s",
+                       default_devices[i].path);
+  }
+  for (i = 0; i < sizeof(default_links) / sizeof(default_links[0]); i++)
+    if (default_links[i].stdio &&
+        symlinkat(default_links[i].target, dev, default_links[i].name) < 0 && errno != EEXIST)
+      return brig_fail(err, errno, "symlink /dev/%s", default_links[i].name);
+  return 0;
+}
+
 int
 brig_devices_create(const oci_spec *spec, int rootfd, brig_error **err)
 {
@@ -128,6 +158,8 @@ brig_devices_create(const oci_spec *spec, int rootfd, brig_error **err)
       return brig_fail(err, errno, "mkdir /dev/shm");
     if (mkdirat(dev, "pts", 0755) < 0 && errno != EEXIST)
       return brig_fail(err, errno, "mkdir /dev/pts");
+  } else if (check_bound_dev(rootfd, err) < 0) {
+    return -1;
   }
   if (!spec->linux)
     return 0;

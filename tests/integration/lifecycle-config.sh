@@ -126,6 +126,22 @@ run_in copyup '.root.path = $r | .mounts += [{"destination":"/opt/app","type":"t
    grep -c " /opt/app tmpfs\| /opt/app .* - tmpfs " /proc/self/mountinfo' --arg r "$TEST_TMP/devroot"
 [ "$(out copyup)" = "$(printf 'data\n604 5 6\nsub/file\n1')" ] && [ ! -e "$TEST_TMP/devroot/opt/app/new" ]
 ok $? "tmpcopyup copies the directory into the tmpfs ($(out copyup | tr '\n' ' '))"
+# /dev bound from elsewhere: brig makes no nodes there, but the default
+# devices must be present (an error names the first missing one) and the
+# fd/stdio links are made.
+mkdir -p devdir
+new_bundle devbind '.mounts |= map(select(.destination | startswith("/dev") | not))
+  | .mounts += [{"destination":"/dev","type":"bind","source":$d,"options":["rbind"]}]' --arg d "$TEST_TMP/devdir"
+expect_error "a bound /dev without the default devices" \
+  "brig: run: /dev is a bind mount without the device /dev/null" B run --bundle devbind db1
+for n in null:1:3 zero:1:5 full:1:7 random:1:8 urandom:1:9 tty:5:0; do
+  IFS=: read -r name ma mi <<<"$n"; mknod -m 666 "devdir/$name" c "$ma" "$mi"
+done
+run_in devbind2 '.mounts |= map(select(.destination | startswith("/dev") | not))
+  | .mounts += [{"destination":"/dev","type":"bind","source":$d,"options":["rbind"]}]' \
+  'for l in fd stdin stdout stderr; do echo -n "$(readlink /dev/$l) "; done' --arg d "$TEST_TMP/devdir"
+[ "$(out devbind2)" = "/proc/self/fd /proc/self/fd/0 /proc/self/fd/1 /proc/self/fd/2 " ]
+ok $? "a bound /dev with the default devices gets the fd and stdio links ($(out devbind2))"
 new_bundle nomajor '.linux.devices = [{"path":"/dev/nomajor","type":"c"}]'
 expect_error "a char device without major/minor" \
   "brig: run: config.json: linux.devices: /dev/nomajor: major and minor are required" B run --bundle nomajor nm

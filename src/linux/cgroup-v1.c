@@ -103,9 +103,8 @@ v1_memory(const char *dir, const oci_memory *m, brig_error **err)
    * refused); the TCP buffer limit still works on v1. */
   if (m->has_kernel)
     brig_warn("cgroup: " F_MEM ".kernel is not supported by the kernel any more, ignored");
-  if (m->has_kernel_tcp &&
-      brig_cg_writef(dir, "memory.kmem.tcp.limit_in_bytes", F_MEM ".kernelTCP", err, "%" PRId64,
-                     m->kernel_tcp) < 0)
+  if (m->has_kernel_tcp && brig_cg_writef(dir, "memory.kmem.tcp.limit_in_bytes", F_MEM ".kernelTCP",
+                                          err, "%" PRId64, m->kernel_tcp) < 0)
     return -1;
   if (m->has_swappiness && brig_cg_writef(dir, "memory.swappiness", F_MEM ".swappiness", err,
                                           "%" PRIu64, m->swappiness) < 0)

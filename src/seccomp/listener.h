@@ -37,8 +37,8 @@ int brig_seccomp_listener_connect(const oci_seccomp *sc, int *sock, brig_error *
 
 /* Sends the state and notify_fd over a connected socket; does not close
  * sock or notify_fd. */
-int brig_seccomp_listener_send(int sock, const oci_seccomp *sc, const oci_state *state,
-                               pid_t pid, int notify_fd, brig_error **err);
+int brig_seccomp_listener_send(int sock, const oci_seccomp *sc, const oci_state *state, pid_t pid,
+                               int notify_fd, brig_error **err);
 
 /* Connect, send, close.  Does nothing when sc has no listenerPath or
  * notify_fd < 0 (no SCMP_ACT_NOTIFY rule was added); notify_fd stays

@@ -214,40 +214,6 @@ print_stats(FILE *f, const char *id, const brig_cgroup_stats *st)
   fflush(f);
 }
 
-/* memory.stat-like "key value" line of dir/file; 0 if absent. */
-static uint64_t
-read_keyed(const char *dir, const char *file, const char *key)
-{
-  char path[4096], k[64];
-  unsigned long long v, found = 0;
-  FILE *f;
-
-  snprintf(path, sizeof(path), "%s/%s", dir, file);
-  f = fopen(path, "re");
-  if (!f)
-    return 0;
-  while (fscanf(f, "%63s %llu", k, &v) == 2) {
-    if (strcmp(k, key) == 0) {
-      found = v;
-      break;
-    }
-  }
-  fclose(f);
-  return found;
-}
-
-/* The cgroup's OOM-kill counter: v1 memory.oom_control, v2 memory.events. */
-static uint64_t
-oom_kills(brig_cgroup *cg)
-{
-  const char *dir = brig_cgroup_dir(cg, "memory");
-
-  if (!dir)
-    return 0;
-  return read_keyed(dir, "memory.oom_control", "oom_kill") +
-         read_keyed(dir, "memory.events", "oom_kill");
-}
-
 static int
 emit_stats(brig_container_handle *h, const char *id, brig_error **err)
 {
@@ -284,7 +250,7 @@ static int
 stream(brig_container_handle *h, const char *id, int64_t interval, brig_error **err)
 {
   int64_t step = interval < 100000000 ? interval : 100000000, next;
-  uint64_t ooms = oom_kills(h->cgroup), n;
+  uint64_t ooms = brig_cgroup_oom_kills(h->cgroup), n;
 
   next = now_ns();
   for (;;) {
@@ -292,7 +258,7 @@ stream(brig_container_handle *h, const char *id, int64_t interval, brig_error **
       return -1;
     if (strcmp(h->state->status, "stopped") == 0)
       return 0;
-    n = oom_kills(h->cgroup);
+    n = brig_cgroup_oom_kills(h->cgroup);
     if (n > ooms) {
       fputs("{\"type\":\"oom\",\"id\":", stdout);
       put_str(stdout, id);

@@ -391,3 +391,18 @@ brig_cgroup_stats_clear(brig_cgroup_stats *st)
   free(st->hugetlb);
   memset(st, 0, sizeof(*st));
 }
+
+uint64_t
+brig_cgroup_oom_kills(const brig_cgroup *cg)
+{
+  const char *dir = brig_cgroup_dir(cg, "memory");
+  uint64_t v1 = 0, v2 = 0;
+
+  if (!dir)
+    return 0;
+  if (brig_cg_read_keyed(dir, "memory.oom_control", "oom_kill", &v1) < 0)
+    v1 = 0;
+  if (brig_cg_read_keyed(dir, "memory.events", "oom_kill", &v2) < 0)
+    v2 = 0;
+  return v1 + v2;
+}

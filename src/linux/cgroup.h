@@ -158,6 +158,10 @@ typedef struct brig_cgroup_stats {
 
 /* Fills *st (zeroed first) from whatever controllers are available. */
 int brig_cgroup_stats_read(brig_cgroup *cg, brig_cgroup_stats *st, brig_error **err);
+
+/* The cgroup's OOM-kill counter (v1 memory.oom_control, v2
+ * memory.events); 0 without a memory controller. */
+uint64_t brig_cgroup_oom_kills(const brig_cgroup *cg);
 void brig_cgroup_stats_clear(brig_cgroup_stats *st);
 
 #endif

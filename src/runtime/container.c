@@ -409,6 +409,18 @@ hand_over_seccomp_listener(create_ctx *c, int fd, brig_error **err)
   return r;
 }
 
+/* The init died without a word: most often the OOM killer, when the
+ * memory limit is below what even brig's setup needs. */
+static int
+init_exited(create_ctx *c, brig_error **err)
+{
+  if (c->cgroup && brig_cgroup_oom_kills(c->cgroup) > 0)
+    return brig_fail(err, 0,
+                     "container init was killed by the OOM killer during setup: "
+                     "linux.resources.memory.limit is too low");
+  return brig_fail(err, 0, "container init exited during setup");
+}
+
 /* brig's side of the sync protocol (spawn.h), until READY. */
 static int
 talk_to_init(create_ctx *c, brig_error **err)
@@ -439,7 +451,7 @@ talk_to_init(create_ctx *c, brig_error **err)
     if (r < 0)
       return brig_fail(err, errno, "sync with the container init");
     if (r == 0)
-      return brig_fail(err, 0, "container init exited during setup");
+      return init_exited(c, err);
     switch (msg.type) {
     case BRIG_SYNC_ERROR:
       if (fd >= 0)

@@ -9,14 +9,14 @@ lifecycle_setup "cgroups"
 
 cgbase=/brig-it-$$
 cleanup_cgroups() {
-  for d in /sys/fs/cgroup/*"$cgbase" /sys/fs/cgroup/*/"$cgbase"; do
-    [ -d "$d" ] && find "$d" -depth -type d -exec rmdir {} + 2>/dev/null
+  for h in $(cg_roots); do
+    [ -d "$h$cgbase" ] && find "$h$cgbase" -depth -type d -exec rmdir {} + 2>/dev/null
   done
 }
 trap 'cleanup_cgroups; tap_cleanup' EXIT
 
 leftover_dirs() { # leftover_dirs PATH: cgroup dirs of PATH in any hierarchy
-  for h in /sys/fs/cgroup/*/; do [ -d "$h${1#/}" ] && echo "$h${1#/}"; done
+  for h in $(cg_roots); do [ -d "$h$1" ] && echo "$h$1"; done
 }
 
 new_bundle "$TEST_TMP/b1" '.linux.cgroupsPath = $p | .process.args = ["sh", "-c", "sleep 100 & sleep 100"] |
@@ -25,20 +25,20 @@ new_bundle "$TEST_TMP/b1" '.linux.cgroupsPath = $p | .process.args = ["sh", "-c"
 B run -d --bundle "$TEST_TMP/b1" c1
 ok $? "run -d with resources and cgroupsPath $cgbase/c1"
 pid=$(B state c1 | jq .pid)
-[ "$(cat /sys/fs/cgroup/memory$cgbase/c1/memory.limit_in_bytes)" = 67108864 ]
+[ "$(cg_cat memory "$cgbase/c1" memory.limit_in_bytes memory.max)" = 67108864 ]
 ok $? "memory.limit_in_bytes"
-[ "$(cat /sys/fs/cgroup/pids$cgbase/c1/pids.max)" = 40 ]
+[ "$(cg_cat pids "$cgbase/c1" pids.max)" = 40 ]
 ok $? "pids.max"
-[ "$(cat /sys/fs/cgroup/cpu,cpuacct$cgbase/c1/cpu.shares 2>/dev/null || cat /sys/fs/cgroup/cpu$cgbase/c1/cpu.shares)" = 512 ]
+[ "$(cg_cat cpu "$cgbase/c1" cpu.shares cpu.weight)" = "$(cg_shares 512)" ]
 ok $? "cpu.shares"
-grep -q "^[0-9]*:memory:$cgbase/c1\$" /proc/"$pid"/cgroup && grep -q "^0::$cgbase/c1\$" /proc/"$pid"/cgroup
+cg_in "$pid" "$cgbase/c1" && grep -q "^0::$cgbase/c1\$" /proc/"$pid"/cgroup
 ok $? "the init is in the cgroup in the v1 hierarchies and the unified one"
-[ "$(wc -l <"/sys/fs/cgroup/memory$cgbase/c1/cgroup.procs")" -eq 2 ]
+[ "$(wc -l <"$(cg_file memory "$cgbase/c1" cgroup.procs)")" -eq 2 ]
 ok $? "both processes in the cgroup (sh exec'd the last sleep)"
 B kill --all c1 KILL
 ok $? "kill --all"
 sleep 0.5
-[ "$(wc -l <"/sys/fs/cgroup/memory$cgbase/c1/cgroup.procs")" -eq 0 ]
+[ "$(wc -l <"$(cg_file memory "$cgbase/c1" cgroup.procs)")" -eq 0 ]
 ok $? "kill --all reached every process of the cgroup"
 B delete c1
 ok $? "delete"
@@ -47,38 +47,71 @@ ok $? "delete removed the cgroup from every hierarchy"
 
 # delete removes what create made, parents included, and nothing else
 # (runtime.md: resources not created by the container MUST NOT be deleted).
-for h in /sys/fs/cgroup/*/; do mkdir -p "$h${cgbase#/}/pre/mine"; done
+for h in $(cg_roots); do mkdir -p "$h$cgbase/pre/mine"; done
 new_bundle "$TEST_TMP/bpre" '.linux.cgroupsPath = $p | .process.args = ["true"]' --arg p "$cgbase/pre/mine"
 B run --bundle "$TEST_TMP/bpre" cpre
-[ -n "$(leftover_dirs "$cgbase/pre/mine")" ] && [ "$(leftover_dirs "$cgbase/pre/mine" | wc -l)" -eq "$(ls -d /sys/fs/cgroup/*/ | wc -l)" ]
+[ -n "$(leftover_dirs "$cgbase/pre/mine")" ] && [ "$(leftover_dirs "$cgbase/pre/mine" | wc -l)" -eq "$(cg_roots | wc -l)" ]
 ok $? "a cgroup that existed before the container is still there after it"
 new_bundle "$TEST_TMP/bnew" '.linux.cgroupsPath = $p | .process.args = ["true"]' --arg p "$cgbase/fresh/a/b"
 B run --bundle "$TEST_TMP/bnew" cnew
 [ -z "$(leftover_dirs "$cgbase/fresh")" ]
 ok $? "the parents create made (fresh/a) are removed with the container"
 
+# Impossible values: one line naming the field, nothing left behind.
+new_bundle "$TEST_TMP/bbadcpus" '.linux.cgroupsPath = $p | .linux.resources.cpu = {"cpus": "1000"}' \
+  --arg p "$cgbase/badcpus"
+out=$(B run --bundle "$TEST_TMP/bbadcpus" cbad1 2>&1)
+[ $? -ne 0 ] && echo "$out" | grep -q "^brig: run: linux.resources.cpu.cpus: write .*cpuset.cpus: " &&
+  [ -z "$(leftover_dirs "$cgbase/badcpus")" ]
+ok $? "cpuset.cpus out of range: an error naming the field, no cgroup left ($out)"
+new_bundle "$TEST_TMP/btiny" '.linux.cgroupsPath = $p | .linux.resources.memory = {"limit": 1000}' \
+  --arg p "$cgbase/tiny"
+expect_error "a memory limit too low for the init" \
+  "brig: run: container init was killed by the OOM killer during setup: linux.resources.memory.limit is too low" \
+  B run --bundle "$TEST_TMP/btiny" cbad2
+[ -z "$(leftover_dirs "$cgbase/tiny")" ]
+ok $? "... and no cgroup left"
+new_bundle "$TEST_TMP/bbelow" '.linux.cgroupsPath = $p | .process.args = ["sleep", "100"]' --arg p "$cgbase/below"
+B run -d --bundle "$TEST_TMP/bbelow" cbad3 </dev/null
+out=$(echo '{"memory":{"limit":4096,"checkBeforeUpdate":true}}' | B update -r - cbad3 2>&1)
+[ $? -ne 0 ] && echo "$out" | grep -q "^brig: update: linux.resources.memory.limit: 4096 is below the current usage [0-9]* (checkBeforeUpdate)$"
+ok $? "update below the usage with checkBeforeUpdate: refused ($out)"
+B delete --force cbad3
+nothing_left "impossible values"
+
 # The cgroup namespace is rooted at the container's cgroup.
 new_bundle "$TEST_TMP/b6" '.linux.cgroupsPath = $p | .process.args = ["cat", "/proc/self/cgroup"]' \
   --arg p "$cgbase/c6"
 out=$(B run --bundle "$TEST_TMP/b6" c6 2>&1)
-echo "$out" | grep -q '^[0-9]*:memory:/$' && echo "$out" | grep -q '^0::/$' && ! echo "$out" | grep -q brig-it
+{ cg_unified || echo "$out" | grep -q '^[0-9]*:memory:/$'; } && echo "$out" | grep -q '^0::/$' &&
+  ! echo "$out" | grep -q brig-it
 ok $? "inside, /proc/self/cgroup says / (cgroup namespace rooted at the container's cgroup)"
 
 # The spec's cgroup mount shows the container's own cgroups, read-only:
-# its memory limit at the top of /sys/fs/cgroup/memory, no host cgroups.
+# its memory limit at the top of /sys/fs/cgroup/memory, no host cgroups;
+# every hierarchy (v1), every controller the parent delegates (v2).
+if cg_unified; then
+  top=/sys/fs/cgroup mem=memory.max last='cat /sys/fs/cgroup/cgroup.controllers'
+else
+  top=/sys/fs/cgroup/memory mem=memory.limit_in_bytes last='ls /sys/fs/cgroup | tr "\n" " "'
+fi
 new_bundle "$TEST_TMP/bm" '.linux.cgroupsPath = $p | .linux.resources.memory = {"limit": 41943040}
-  | .process.args = ["sh", "-c", "cat /sys/fs/cgroup/memory/memory.limit_in_bytes;
-      ls /sys/fs/cgroup/memory | grep -c brig; touch /sys/fs/cgroup/memory/x 2>/dev/null || echo ro;
-      ls /sys/fs/cgroup | tr \"\\n\" \" \""]' --arg p "$cgbase/cm"
+  | .process.args = ["sh", "-c", "cat \($top)/\($mem); ls \($top) | grep -c brig;
+      touch \($top)/x 2>/dev/null || echo ro; \($last)"]' \
+  --arg p "$cgbase/cm" --arg top "$top" --arg mem "$mem" --arg last "$last"
 out=$(B run --bundle "$TEST_TMP/bm" cm 2>&1)
-host=$(cd /sys/fs/cgroup && ls | tr '\n' ' ')
+if cg_unified; then
+  host=$(cat "/sys/fs/cgroup$cgbase/cgroup.subtree_control")
+else
+  host=$(cd /sys/fs/cgroup && ls | tr '\n' ' ')
+fi
 [ "$out" = "$(printf '41943040\n0\nro\n%s' "$host")" ]
 ok $? "the cgroup mount: the container's own cgroups, every hierarchy, read-only ($(echo $out))"
 
 # Default path /brig/<id>.
 new_bundle "$TEST_TMP/b2" '.process.args = ["sleep", "100"] | del(.linux.cgroupsPath)'
 B run -d --bundle "$TEST_TMP/b2" "c2-$$"
-grep -q ":memory:/brig/c2-$$\$" /proc/"$(B state "c2-$$" | jq .pid)"/cgroup
+cg_in "$(B state "c2-$$" | jq .pid)" "/brig/c2-$$"
 ok $? "without cgroupsPath the cgroup is /brig/<id>"
 B delete --force "c2-$$"
 

@@ -128,8 +128,11 @@ static const brig_command brig_commands[] = {
     brig_cmd_firejail },
   { "privileges", "map Solaris-style privilege sets to a spec", "privileges COMMAND SET", NULL,
     NULL },
-  { "sandbox", "run a host command under a Firejail profile", "sandbox [OPTIONS] COMMAND [ARGS...]",
-    NULL, NULL },
+  { "sandbox", "run a host command under a Firejail profile",
+    "sandbox [OPTIONS] [--] COMMAND [ARGS...]",
+    "  -p, --profile NAME|PATH   the Firejail profile (default: the command's name, else "
+    "default)\n",
+    brig_cmd_sandbox },
   { "seccomp", "inspect and test seccomp filters", "seccomp COMMAND", NULL, NULL },
 };
 

@@ -9,5 +9,6 @@ int brig_cmd_firejail(const brig_globals *g, int argc, char **argv, brig_error *
 int brig_cmd_ebpf(const brig_globals *g, int argc, char **argv, brig_error **err);
 int brig_cmd_exec(const brig_globals *g, int argc, char **argv, brig_error **err);
 int brig_cmd_features(const brig_globals *g, int argc, char **argv, brig_error **err);
+int brig_cmd_sandbox(const brig_globals *g, int argc, char **argv, brig_error **err);
 
 #endif

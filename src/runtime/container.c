@@ -22,6 +22,7 @@
 #include "linux/namespaces.h"
 #include "linux/rlimits.h"
 #include "linux/sysctl.h"
+#include "runtime/annotations.h"
 #include "runtime/container.h"
 #include "runtime/container-cgroup.h"
 #include "runtime/container-ops.h"
@@ -537,8 +538,11 @@ create_locked(const brig_create_opts *o, create_ctx *c, brig_error **err)
     return brig_fail(err, errno, "bundle %s", o->bundle ? o->bundle : ".");
   if (brig_cdir_create(o->root, o->id, &c->cdir, err) < 0)
     return -1;
-  if (load_spec(c, err) < 0 || brig_ns_plan_build(c->spec, &c->ns, err) < 0 ||
-      validate_spec(c, err) < 0 || build_state(c, err) < 0 || build_seccomp(c, err) < 0)
+  /* run.brig.* annotations rewrite the spec first: the effective spec is
+   * what is validated, run and saved. */
+  if (load_spec(c, err) < 0 || brig_annotations_apply(c->spec, c->bundle, c->cdir.path, err) < 0 ||
+      brig_ns_plan_build(c->spec, &c->ns, err) < 0 || validate_spec(c, err) < 0 ||
+      build_state(c, err) < 0 || build_seccomp(c, err) < 0)
     goto fail;
   if (brig_container_cgroup_create(o->cgroup_manager, o->id, c->spec, &c->cgroup, &c->scope, err) <
       0)

@@ -40,6 +40,18 @@ else
   ok $? "bash: ps --format values"
   [ "$(complete_words brig events --st)" = "--stats " ]
   ok $? "bash: events options"
+  [ "$(complete_words brig sandbox --pro)" = "--profile " ]
+  ok $? "bash: sandbox options"
+  if [ -f /etc/firejail/gzip.profile ]; then
+    [ "$(complete_words brig sandbox --profile gzi)" = "gzip " ]
+    ok $? "bash: sandbox --profile names the profiles of /etc/firejail"
+  else
+    skip "bash: sandbox --profile names the profiles of /etc/firejail" "no gzip.profile"
+  fi
+  case " $(complete_words brig sandbox -- gzi) " in *" gzip "*) ok 0 "bash: sandbox completes the command" ;;
+  *) ok 1 "bash: sandbox completes the command" ;; esac
+  case " $(complete_words brig sandbox -- gzip --stdo) " in *" --stdout "*) ok 0 "bash: sandbox completes the command's arguments as its own" ;;
+  *) ok 1 "bash: sandbox completes the command's arguments as its own" ;; esac
   if is_root; then
     root=$TEST_TMP/root
     mkdir -p "$root"

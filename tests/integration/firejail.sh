@@ -29,8 +29,8 @@ expect_error "an unknown directive names the file and the line" \
 ok $? "firejail convert curl exits 0"
 jq -e . "$TEST_TMP/curl.json" >/dev/null
 ok $? "the output is JSON"
-grep -q '"run.brig.firejail.profile": "/etc/firejail/curl.profile"' "$TEST_TMP/curl.json"
-ok $? "the profile is recorded in run.brig.firejail.profile"
+grep -q '"run.brig.firejail.converted": "/etc/firejail/curl.profile"' "$TEST_TMP/curl.json"
+ok $? "the profile is recorded in run.brig.firejail.converted"
 grep -q '"SCMP_ACT_ERRNO"' "$TEST_TMP/curl.json" && grep -q '"noNewPrivileges": true' "$TEST_TMP/curl.json"
 ok $? "seccomp and nonewprivs are mapped"
 grep -q '^brig: firejail convert: warning: /etc/firejail/curl.profile:[0-9]*: netfilter: ' \

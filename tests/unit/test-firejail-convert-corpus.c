@@ -66,6 +66,8 @@ main(void)
   ctx.home = "/home/alice";
   ctx.uid = 1000;
   ctx.user_dir = "/nonexistent/brig-test/firejail";
+  /* one process, many profiles: each file is read and lexed once */
+  ctx.cache = brig_fj_cache_new();
   brig_fj_oci_options_init(&opts);
   opts.root_dir = "/fixture";
   opts.glob = fixture_glob;
@@ -159,5 +161,7 @@ main(void)
   for (size_t i = 0; i < n; i++)
     free(names[i]);
   free(names);
+  brig_fj_cache_free(ctx.cache);
+  fixture_free(&fx);
   return tap_done();
 }

@@ -190,8 +190,19 @@ fixture_glob(void *opaque, const char *root, const char *pattern, struct brig_fj
       fixture_add(m, n, hit);
     return 0;
   }
-  /* nodes are sorted: those sharing the literal prefix are contiguous */
-  for (size_t i = 0; i < f->n; i++) {
+  /* nodes are sorted: those sharing the literal prefix are contiguous,
+   * from the first one not below it (binary search) */
+  size_t lo = 0, hi = f->n;
+
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+
+    if (strncmp(f->nodes[mid].path, pattern, lit) < 0)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  for (size_t i = lo; i < f->n; i++) {
     int c = strncmp(f->nodes[i].path, pattern, lit);
 
     if (c < 0)

@@ -357,7 +357,15 @@ test_mounts(void)
   TAP_OK(s && mount_index(s, "/home/alice/.bashrc", NULL) < 0,
          "read-only of a hidden path does not bind it back");
   TAP_OK(s && mount_index(s, "/nonexistent", NULL) < 0, "blacklist of a missing path is skipped");
-  TAP_OK(dri > doc && !strcmp(s->mounts[dri].type, "tmpfs"), "device hiding comes last (no3d)");
+  {
+    const oci_resources *r = s ? s->linux->resources : NULL;
+    bool deny = false;
+
+    for (size_t i = 0; r && i < r->devices_len; i++)
+      deny |= !r->devices[i].allow && r->devices[i].has_major && r->devices[i].major == 226;
+    TAP_OK(s && dri < 0 && deny,
+           "no3d with the spec's private /dev: nothing to mask, major 226 denied");
+  }
   oci_spec_free(s);
 
   s = conv("blacklist ${HOME}/.ssh\nread-only ${HOME}/.bashrc\nblacklist ${HOME}/.gnupg\n"
@@ -366,13 +374,37 @@ test_mounts(void)
   {
     ssize_t bashrc = s ? mount_index(s, "/home/alice/.bashrc", "bind") : -1;
     ssize_t gpg = s ? mount_index(s, "/home/alice/.gnupg", "tmpfs") : -1;
-    const char *rm = s ? oci_strmap_get(&s->annotations, BRIG_FJ_ANN_REMOUNT) : NULL;
+    ssize_t noexec = -1;
 
-    TAP_OK(ssh >= 0 && bashrc > ssh && gpg > bashrc && has_opt(&s->mounts[bashrc], "ro") &&
+    for (size_t i = 0; s && i < s->mounts_len; i++)
+      if (!strcmp(s->mounts[i].destination, "/home/alice") && has_opt(&s->mounts[i], "rnoexec"))
+        noexec = (ssize_t)i;
+    TAP_OK(ssh >= 0 && bashrc > ssh && gpg > bashrc && has_opt(&s->mounts[bashrc], "rro") &&
                has_opt(&s->mounts[ssh], "mode=000"),
            "blacklist/read-only are ordered mounts in profile order");
-    TAP_OK(rm && !strcmp(rm, "noexec /home/alice"),
-           "noexec over existing mounts goes to run.brig.firejail.remount");
+    TAP_OK(noexec > gpg && !strcmp(s->mounts[noexec].source, "/fixture/home/alice") &&
+               has_opt(&s->mounts[noexec], "rbind"),
+           "noexec over existing mounts: a recursive bind of the path onto itself, after them");
+  }
+  oci_spec_free(s);
+
+  /* whitelist: the entries are staged before the tmpfs over the home */
+  s = conv("whitelist ${HOME}/.mozilla\n");
+  {
+    ssize_t htmp = s ? mount_index(s, "/home/alice", "tmpfs") : -1;
+    ssize_t mbind = s ? mount_index(s, "/home/alice/.mozilla", "bind") : -1;
+    ssize_t st = -1;
+
+    for (size_t i = 0; s && i < s->mounts_len; i++)
+      if (!strncmp(s->mounts[i].destination, BRIG_FJ_STAGE_DIR "/", sizeof(BRIG_FJ_STAGE_DIR)) &&
+          !strcmp(s->mounts[i].source, "/fixture/home/alice/.mozilla"))
+        st = (ssize_t)i;
+    TAP_OK(st >= 0 && htmp > st && mbind > htmp &&
+               !strcmp(s->mounts[mbind].source, "/fixture" BRIG_FJ_STAGE_DIR "/1"),
+           "whitelist: staged before the tmpfs, bound from the staging directory (%s)",
+           mbind >= 0 ? s->mounts[mbind].source : "-");
+    TAP_OK(s && strv_has(s->linux->masked_paths, s->linux->masked_paths_len, BRIG_FJ_STAGE_DIR),
+           "whitelist: the staging directory is masked");
   }
   oci_spec_free(s);
 }

@@ -143,6 +143,39 @@ main(void)
       free(err);
     }
   }
+  /* With a cache (brig_fj_cache: each file read and lexed once), every
+   * profile parses to the same directives, and the same errors. */
+  {
+    struct brig_fj_context cctx = ctx;
+    size_t same = 0;
+
+    cctx.cache = brig_fj_cache_new();
+    for (size_t i = 0; i < n; i++) {
+      struct brig_fj_profile *a = NULL, *b = NULL;
+      char path[4096], *ea = NULL, *eb = NULL;
+      int ra, rb;
+      bool eq;
+
+      snprintf(path, sizeof(path), "%s/%s", CFG, names[i]);
+      rb = brig_fj_parse_file(&cctx, path, &b, &eb);
+      ra = brig_fj_parse_file(&ctx, path, &a, &ea);
+      eq = ra == rb && (ra < 0 ? !strcmp(ea, eb) : a->n_items == b->n_items);
+      for (size_t k = 0; eq && ra == 0 && k < a->n_items; k++)
+        eq = !strcmp(a->items[k].text, b->items[k].text) &&
+             !strcmp(a->items[k].file, b->items[k].file) && a->items[k].line == b->items[k].line &&
+             a->items[k].argc == b->items[k].argc &&
+             (!a->items[k].arg || !strcmp(a->items[k].arg, b->items[k].arg));
+      same += eq;
+      if (!eq)
+        tap_diag("%s: differs with the cache", names[i]);
+      brig_fj_profile_free(a);
+      brig_fj_profile_free(b);
+      free(ea);
+      free(eb);
+    }
+    TAP_OK(same == n, "with a cache, every profile parses the same (%zu of %zu)", same, n);
+    brig_fj_cache_free(cctx.cache);
+  }
   for (size_t i = 0; i < n; i++)
     free(names[i]);
   free(names);

@@ -131,5 +131,9 @@ complete -c brig -n "__fish_seen_subcommand_from check convert" -l home -r -a '(
 complete -c brig -n "__fish_seen_subcommand_from check convert" -l condition -x -a 'HAS_APPIMAGE HAS_NET HAS_NODBUS HAS_NOSOUND HAS_PRIVATE HAS_X11 BROWSER_DISABLE_U2F BROWSER_ALLOW_DRM ALLOW_TRAY' -d 'Set a conditional'
 complete -c brig -n "__fish_seen_subcommand_from check convert" -a '(path basename -E .profile /etc/firejail/*.profile)' -d 'Firejail profile'
 
+# sandbox [--profile NAME] [--] COMMAND ARGS...
+complete -c brig -n "__fish_seen_subcommand_from sandbox" -s p -l profile -x -a '(path basename -E .profile /etc/firejail/*.profile)' -d 'Firejail profile'
+complete -c brig -n "__fish_seen_subcommand_from sandbox" -a '(__fish_complete_subcommand --fcs-skip=2)' -d 'Command'
+
 # help COMMAND
 complete -c brig -n "__fish_seen_subcommand_from help" -a "$brig_commands"

@@ -14,6 +14,7 @@
  *   - a non-root user has no effective, permitted, inheritable or ambient
  *     capabilities (the bounding set is kept for the profile to narrow)
  *   - no rlimits (Firejail inherits the caller's)
+ *   - no no_new_privs (Firejail sets it only for "nonewprivs")
  * /dev stays the spec's own tmpfs with the OCI default devices. */
 #include <stdlib.h>
 #include <string.h>
@@ -66,6 +67,8 @@ brig_fj_convert_base(const char *user, uid_t uid, gid_t gid, const char *home, c
   p = spec->process;
   p->terminal = false;
   p->has_terminal = true;
+  p->no_new_privileges = false;
+  p->has_no_new_privileges = true;
   p->user->uid = uid;
   p->user->gid = gid;
   free(p->cwd);

@@ -226,6 +226,14 @@ enum brig_fj_condition {
  * files are skipped). */
 typedef int (*brig_fj_read_fn)(void *opaque, const char *path, char **data, size_t *len);
 
+/* A cache of profile files for a process that parses many profiles: each
+ * file is read once (a missing one too) and its lines are lexed once.
+ * The files must not change, and the reader must stay the same, while it
+ * is in use. */
+struct brig_fj_cache;
+struct brig_fj_cache *brig_fj_cache_new(void);
+void brig_fj_cache_free(struct brig_fj_cache *cache);
+
 struct brig_fj_context {
   /* Target user.  home must be an absolute path (${HOME}, "~/"). */
   const char *home;
@@ -255,6 +263,9 @@ struct brig_fj_context {
   /* All file reading goes through here; NULL = brig_fj_read_file_default. */
   brig_fj_read_fn read_file;
   void *read_opaque;
+
+  /* NULL (the default) = no cache. */
+  struct brig_fj_cache *cache;
 };
 
 /* brig_fj_directive.flags */

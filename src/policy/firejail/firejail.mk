@@ -10,7 +10,8 @@ src_policy_firejail_libbrigfirejail_a_SOURCES = \
 	src/policy/firejail/parser.c \
 	src/policy/firejail/include.c \
 	src/policy/firejail/conditions.c \
-	src/policy/firejail/macros.c
+	src/policy/firejail/macros.c \
+	src/policy/firejail/cache.c
 
 # The converter (profile + base spec -> spec).  It needs libocispec and
 # src/runtime/default-spec.c, so it is a library of its own for the tests,
@@ -125,7 +126,7 @@ tests_unit_test_firejail_convert_corpus_CPPFLAGS = $(AM_CPPFLAGS) $(BRIG_FIREJAI
 tests_unit_test_firejail_convert_corpus_CFLAGS = $(BRIG_FIREJAIL_OCI_TEST_CFLAGS)
 tests_unit_test_firejail_convert_corpus_LDADD = $(BRIG_FIREJAIL_OCI_TEST_LDADD)
 
-EXTRA_DIST += tests/fuzz/fuzz-firejail.c bench/firejail.sh
+EXTRA_DIST += tests/fuzz/fuzz-firejail.c bench/firejail.sh tests/integration/helpers/fjprobe.c
 
 # libFuzzer target (tests/fuzz/fuzz-firejail.c), for the top-level "make fuzz":
 #   clang -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined \
@@ -137,4 +138,5 @@ BRIG_FIREJAIL_FUZZ_SRC = \
 	src/policy/firejail/parser.c \
 	src/policy/firejail/include.c \
 	src/policy/firejail/conditions.c \
-	src/policy/firejail/macros.c
+	src/policy/firejail/macros.c \
+	src/policy/firejail/cache.c

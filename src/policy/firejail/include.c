@@ -96,6 +96,8 @@ fj_read(const struct brig_fj_context *ctx, const char *path, char **data, size_t
 
   *data = NULL;
   *len = 0;
+  if (ctx->cache)
+    return fj_cache_read(ctx->cache, ctx, path, data, len);
   r = fn(ctx->read_opaque, path, data, len);
   if (r != 0) {
     free(*data);

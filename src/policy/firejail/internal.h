@@ -61,6 +61,7 @@ struct fj_lexed {
   struct fj_span name; /* directive name */
   const char *args;    /* NULL when there is no argument */
   size_t args_len;
+  const struct brig_fj_spec *spec; /* the directive when known (the cache), else NULL */
 };
 
 /* Normalizes one raw line (stops at NUL or '#', blanks collapsed to one
@@ -117,8 +118,24 @@ struct fj_include_stack {
   unsigned depth; /* number of files open */
 };
 
-/* Reads a file through the context's reader. */
+/* Reads a file through the context's reader (and cache). */
 int fj_read(const struct brig_fj_context *ctx, const char *path, char **data, size_t *len);
+
+/* ---- cache (cache.c) ---- */
+/* A lexed non-blank line of a cached file; WHY: the lexing error (the
+ * last line kept then). */
+struct fj_cached_line {
+  unsigned lineno;
+  const char *why;
+  struct fj_lexed lx; /* into text */
+  char *text;
+};
+/* fj_read through the cache: a malloc'd copy of the data. */
+int fj_cache_read(struct brig_fj_cache *c, const struct brig_fj_context *ctx, const char *path,
+                  char **data, size_t *len);
+/* The lexed lines of PATH (owned by the cache).  0 or an errno value. */
+int fj_cache_lines(struct brig_fj_cache *c, const struct brig_fj_context *ctx, const char *path,
+                   const struct fj_cached_line **lines, size_t *n);
 
 /* Resolves the (macro-expanded) include target NAME.  Returns 1 with
  * *path, *data and *len when found, 0 when it is a missing .local (skip), -1

@@ -279,6 +279,10 @@ fj_expand_path(struct fj_macros *m, const char *path, size_t len, const char ***
   for (size_t i = 0; i < n; i++) {
     const char *h = path_macro ? m->path_dirs[i] : head ? head : "";
 
+    /* a home (or directory) "/" followed by "/x" is "/x", not "//x" */
+    if (h[0] == '/' && h[1] == '\0' && plen < len && path[plen] == '/')
+      h = "";
+
     res[i] = join(m->arena, h, path + plen, len - plen);
     if (!res[i])
       goto oom;

@@ -132,7 +132,7 @@ grow(void **v, size_t *cap, size_t n, size_t elem)
 
   if (n < *cap)
     return true;
-  ncap = *cap ? *cap * 2 : 64;
+  ncap = *cap ? *cap * 2 : 256;
   p = realloc(*v, ncap * elem);
   if (!p)
     return false;
@@ -453,7 +453,8 @@ emit_list(struct parser *p, const struct line_ctx *lc, const char *args, size_t 
   return 0;
 }
 
-static int parse_text(struct parser *p, const char *file, const char *data, size_t len, char **err);
+static int parse_text(struct parser *p, const char *file, const char *data, size_t len,
+                      bool from_file, char **err);
 
 static int
 do_include(struct parser *p, const struct line_ctx *lc, const char *args, size_t len, char **err)
@@ -499,7 +500,7 @@ do_include(struct parser *p, const struct line_ctx *lc, const char *args, size_t
     goto nomem;
   p->files[p->n_files++] = file;
   p->stack.paths[p->stack.depth++] = file;
-  r = parse_text(p, file, data, dlen, err);
+  r = parse_text(p, file, data, dlen, true, err);
   p->stack.depth--;
   free(path);
   free(data);
@@ -529,7 +530,7 @@ handle_line(struct parser *p, const char *file, unsigned lineno, const struct fj
                       lx->conds[i].s);
     lc.conds |= bit;
   }
-  lc.spec = brig_fj_spec_lookup(lx->name.s, lx->name.len);
+  lc.spec = lx->spec ? lx->spec : brig_fj_spec_lookup(lx->name.s, lx->name.len);
   if (!lc.spec)
     return fj_error(err, file, lineno, "unknown directive '%.*s'", (int)lx->name.len, lx->name.s);
   if (lx->n_conds && (lc.spec->kind == BRIG_FJ_INCLUDE || lc.spec->kind == BRIG_FJ_QUIET))
@@ -621,14 +622,33 @@ effects:
   return 0;
 }
 
+/* FROM_FILE: DATA is the content of the file FILE, whose lexed lines a
+ * cache (ctx->cache) can give. */
 static int
-parse_text(struct parser *p, const char *file, const char *data, size_t len, char **err)
+parse_text(struct parser *p, const char *file, const char *data, size_t len, bool from_file,
+           char **err)
 {
   struct fj_line_iter it = { .data = data, .len = len };
   struct fj_buf scratch = { 0 };
   const char *raw;
   size_t raw_len;
   int r = 0;
+
+  if (from_file && p->ctx->cache) {
+    const struct fj_cached_line *lines;
+    size_t n;
+
+    r = fj_cache_lines(p->ctx->cache, p->ctx, file, &lines, &n);
+    if (r != 0)
+      return fj_error(err, file, 0, "cannot read: %s", strerror(r));
+    for (size_t i = 0; i < n; i++) {
+      if (lines[i].why)
+        return fj_error(err, file, lines[i].lineno, "%s", lines[i].why);
+      if (handle_line(p, file, lines[i].lineno, &lines[i].lx, err) < 0)
+        return -1;
+    }
+    return 0;
+  }
 
   while (fj_next_line(&it, &raw, &raw_len)) {
     struct fj_lexed lx;
@@ -685,9 +705,9 @@ parser_cleanup(struct parser *p)
   fj_arena_free(&p->arena);
 }
 
-int
-brig_fj_parse_buffer(const struct brig_fj_context *ctx, const char *name, const char *text,
-                     size_t len, struct brig_fj_profile **out, char **err)
+static int
+parse_profile(const struct brig_fj_context *ctx, const char *name, const char *text, size_t len,
+              bool from_file, struct brig_fj_profile **out, char **err)
 {
   struct parser p = { .ctx = ctx, .conditions = ctx->conditions };
   struct brig_fj_profile *prof;
@@ -708,7 +728,7 @@ brig_fj_parse_buffer(const struct brig_fj_context *ctx, const char *name, const 
   }
   p.files[p.n_files++] = file;
   p.stack.paths[p.stack.depth++] = file;
-  if (parse_text(&p, file, text, len, err) < 0)
+  if (parse_text(&p, file, text, len, from_file, err) < 0)
     goto fail;
 
   prof = fj_arena_alloc(&p.arena, sizeof(*prof));
@@ -756,7 +776,14 @@ brig_fj_parse_file(const struct brig_fj_context *ctx, const char *path,
   r = fj_read(ctx, path, &data, &len);
   if (r != 0)
     return fj_error(err, path, 0, "cannot read profile: %s", strerror(r));
-  r = brig_fj_parse_buffer(ctx, path, data, len, out, err);
+  r = parse_profile(ctx, path, data, len, true, out, err);
   free(data);
   return r;
+}
+
+int
+brig_fj_parse_buffer(const struct brig_fj_context *ctx, const char *name, const char *text,
+                     size_t len, struct brig_fj_profile **out, char **err)
+{
+  return parse_profile(ctx, name, text, len, false, out, err);
 }

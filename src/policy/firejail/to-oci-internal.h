@@ -68,6 +68,8 @@ char *fj_host_path(const struct fj_conv *c, const char *path);
 /* Globs pattern through opts->glob; returns the number of matches. */
 size_t fj_glob(struct fj_conv *c, const char *pattern, struct brig_fj_match **m);
 bool fj_has_glob(const char *s);
+/* What PATH of the tree resolves to, through opts->node (node->real to free). */
+bool fj_node(struct fj_conv *c, const char *path, struct brig_fj_node *node);
 
 /* to-oci-mounts.c: every filesystem directive, in Firejail's order. */
 void fj_mounts(struct fj_conv *c);

@@ -14,11 +14,19 @@
  *   5. private-etc, hosts-file
  *   6. whitelist/whitelist-ro: a tmpfs over each top directory, then binds
  *   7. blacklist, read-only, read-write, noexec, tmpfs, bind in profile order
- *      (a read-only/read-write/noexec of a path that already has mounts at
- *      or under it cannot be a host bind: see remount())
- *   8. devices: the classes a no3d/nosound/... hides are masked and denied
- *      in the device cgroup; the others are bound from the tree and allowed
- *      when /dev is the spec's own tmpfs
+ *      (read-only, read-write and noexec are recursive binds of the path
+ *      onto itself, so they keep what is mounted at and below it)
+ *   8. devices: the classes a no3d/nosound/... hides are masked (or, when
+ *      /dev is the spec's own tmpfs, where they do not exist, left out) and
+ *      denied in the device cgroup; with a private /dev the others become
+ *      linux.devices entries, allowed in the device cgroup
+ *
+ * A bind source is the path as the sandbox sees it at that point (see
+ * to-oci.h); a bind that must show the tree as it was before the
+ * conversion (whitelist, private-*, the user's home) and whose source an
+ * earlier mount of the conversion covers is staged: bound to
+ * BRIG_FJ_STAGE_DIR/N ahead of the conversion's mounts, then bound from
+ * there, as Firejail itself does for whitelists.
  *
  * Entries are globs on the tree at root_dir; what does not exist there is
  * skipped, as Firejail does, except paths that a mkdir/mkfile creates (brig
@@ -39,14 +47,34 @@ struct layer {
   char *dir;
   bool shows;
   bool masked; /* a blacklist: not even the mount point is usable */
+  size_t idx;  /* index of its mount in spec->mounts */
+};
+
+/* A staged bind: SRC bound to the staging directory at mount index AT. */
+struct staged {
+  size_t at;
+  char *src;
 };
 
 struct mstate {
   struct fj_conv *c;
   struct layer *layers;
   size_t n_layers;
-  struct fj_strv remount; /* "ro PATH", "rw PATH", "noexec PATH", in profile order */
+  size_t base_len;   /* mounts of the base spec */
+  bool dev_private;  /* the base mounts a tmpfs on /dev */
+  const char *stage; /* BRIG_FJ_STAGE_DIR or BRIG_FJ_STAGE_DIR_NODEV */
+  size_t group;      /* mount index where the current step began */
+  struct staged *staged;
+  size_t n_staged;
 };
+
+/* A step (the baseline, a private-*, the whitelists) begins: its binds
+ * show the tree as it is now, before the step's own tmpfs mounts. */
+static void
+group_begin(struct mstate *m)
+{
+  m->group = m->c->spec->mounts_len;
+}
 
 static bool
 under(const char *path, const char *dir)
@@ -64,6 +92,7 @@ layer_add(struct mstate *m, const char *dir, bool shows)
   m->layers = fj_xrealloc(m->layers, m->n_layers + 1, sizeof(*m->layers));
   m->layers[m->n_layers].dir = fj_xstrdup(dir);
   m->layers[m->n_layers].masked = false;
+  m->layers[m->n_layers].idx = m->c->spec->mounts_len - 1;
   m->layers[m->n_layers++].shows = shows;
 }
 
@@ -116,11 +145,41 @@ tmpfs_over(struct mstate *m, const char *dir, const char *mode, bool owned)
   free(gid);
 }
 
-static void
-bind(struct mstate *m, const char *dest, const char *src_path, bool ro, const char *extra)
+/* Does a mount of the current step cover PATH (at it or at a parent)? */
+static bool
+covered(const struct mstate *m, const char *path)
 {
-  char *src = fj_host_path(m->c, src_path);
+  size_t pl = strlen(path);
 
+  for (size_t i = m->n_layers; i-- > 0 && m->layers[i].idx >= m->group;) {
+    const char *d = m->layers[i].dir;
+    size_t dl = strlen(d);
+
+    if (dl <= pl && memcmp(path, d, dl) == 0 && (path[dl] == '\0' || path[dl] == '/' || dl == 1))
+      return true;
+  }
+  return false;
+}
+
+/* Binds SRC_PATH of the tree on DEST.  PRISTINE: the tree as it was when
+ * the step began, staged when a mount of the step covers it now. */
+static void
+bind(struct mstate *m, const char *dest, const char *src_path, bool ro, const char *extra,
+     bool pristine)
+{
+  char *src;
+
+  if (pristine && covered(m, src_path)) {
+    char *st = fj_xasprintf("%s/%zu", m->stage, m->n_staged);
+
+    m->staged = fj_xrealloc(m->staged, m->n_staged + 1, sizeof(*m->staged));
+    m->staged[m->n_staged].at = m->group;
+    m->staged[m->n_staged++].src = fj_xstrdup(src_path);
+    src = fj_host_path(m->c, st);
+    free(st);
+  } else {
+    src = fj_host_path(m->c, src_path);
+  }
   mount_add(m, dest, "bind", src, "rbind", ro ? "ro" : "", extra ? extra : "", (char *)NULL);
   layer_add(m, dest, true);
   free(src);
@@ -131,14 +190,14 @@ bind(struct mstate *m, const char *dest, const char *src_path, bool ro, const ch
 static void
 mask(struct mstate *m, const struct brig_fj_match *x)
 {
-  layer_add(m, x->path, false);
-  m->layers[m->n_layers - 1].masked = true;
   if (x->type == BRIG_FJ_FT_DIR)
     mount_add(m, x->path, "tmpfs", "tmpfs", "ro", "nosuid", "nodev", "noexec", "mode=000",
               (char *)NULL);
   else
     mount_add(m, x->path, "bind", "/dev/null", "bind", "ro", "nosuid", "nodev", "noexec",
               (char *)NULL);
+  layer_add(m, x->path, false);
+  m->layers[m->n_layers - 1].masked = true;
 }
 
 static bool
@@ -207,16 +266,20 @@ baseline(struct mstate *m)
   };
   const char *home = c->opts->home;
 
+  group_begin(m);
   if (!c->has_kind[BRIG_FJ_WRITABLE_ETC] && exists(m, "/etc", NULL, NULL))
-    bind(m, "/etc", "/etc", true, NULL);
+    bind(m, "/etc", "/etc", true, NULL, true);
   if (!c->has_kind[BRIG_FJ_WRITABLE_VAR] && exists(m, "/var", NULL, NULL))
-    bind(m, "/var", "/var", true, NULL);
+    bind(m, "/var", "/var", true, NULL, true);
   if (exists(m, "/usr", NULL, NULL))
-    bind(m, "/usr", "/usr", true, NULL);
-  tmpfs_over(m, "/var/lock", "1777", false);
-  if (!c->has_kind[BRIG_FJ_KEEP_VAR_TMP])
+    bind(m, "/usr", "/usr", true, NULL, true);
+  /* Only over what exists: with the host's / as root, a missing mount
+   * point would be created on the host. */
+  if (exists(m, "/var/lock", NULL, NULL))
+    tmpfs_over(m, "/var/lock", "1777", false);
+  if (!c->has_kind[BRIG_FJ_KEEP_VAR_TMP] && exists(m, "/var/tmp", NULL, NULL))
     tmpfs_over(m, "/var/tmp", "1777", false);
-  if (!c->has_kind[BRIG_FJ_WRITABLE_VAR_LOG])
+  if (!c->has_kind[BRIG_FJ_WRITABLE_VAR_LOG] && exists(m, "/var/log", NULL, NULL))
     tmpfs_over(m, "/var/log", "755", false);
   if (!c->has_kind[BRIG_FJ_ALLUSERS]) {
     /* Firejail shows only the user's own home under /home, and hides
@@ -224,7 +287,7 @@ baseline(struct mstate *m)
     if (under(home, "/home") && strcmp(home, "/home") != 0 && exists(m, "/home", NULL, NULL)) {
       tmpfs_over(m, "/home", "755", false);
       if (exists(m, home, NULL, NULL))
-        bind(m, home, home, false, NULL);
+        bind(m, home, home, false, NULL, true);
     }
     if (c->opts->uid != 0 && strcmp(home, "/root") != 0 && exists(m, "/root", NULL, NULL))
       tmpfs_over(m, "/root", "700", false);
@@ -237,33 +300,58 @@ baseline(struct mstate *m)
                     "/proc/sys");
 }
 
+/* Firejail accumulates the lists of all private-bin (private-etc, ...)
+ * lines into one: the merged list for the first line of its kind (true),
+ * nothing for the others (false). */
+static bool
+merged_list(const struct fj_conv *c, size_t at, struct fj_strv *out)
+{
+  enum brig_fj_kind kind = c->prof->items[at].kind;
+
+  for (size_t i = 0; i < at; i++)
+    if (c->prof->items[i].kind == kind)
+      return false;
+  for (size_t i = at; i < c->prof->n_items; i++) {
+    const struct brig_fj_directive *d = &c->prof->items[i];
+
+    if (d->kind != kind)
+      continue;
+    for (size_t k = 0; k < d->argc; k++)
+      if (!fj_strv_contains(out, d->argv[k]))
+        fj_strv_add(out, d->argv[k]);
+  }
+  return true;
+}
+
 /* tmpfs over DIR, then ro binds of DIR/ENTRY for each existing entry. */
 static void
-private_dir(struct mstate *m, const char *dir, const struct brig_fj_directive *d)
+private_dir(struct mstate *m, const char *dir, const struct fj_strv *list)
 {
   if (!exists(m, dir, NULL, NULL))
     return;
+  group_begin(m);
   tmpfs_over(m, dir, "755", false);
-  for (size_t i = 0; i < d->argc; i++) {
-    char *pat = fj_xasprintf("%s/%s", dir, d->argv[i]);
+  for (size_t i = 0; i < list->n; i++) {
+    char *pat = fj_xasprintf("%s/%s", dir, list->v[i]);
     struct brig_fj_match *x;
     size_t n = fj_glob(m->c, pat, &x);
 
     for (size_t k = 0; k < n; k++)
-      bind(m, x[k].path, x[k].path, true, NULL);
+      bind(m, x[k].path, x[k].path, true, NULL, true);
     brig_fj_matches_free(x, n);
     free(pat);
   }
 }
 
 static void
-private_bin(struct mstate *m, const struct brig_fj_directive *d)
+private_bin(struct mstate *m, const struct fj_strv *list)
 {
   static const char *const dirs[] = { "/bin",       "/sbin",           "/usr/bin",
                                       "/usr/sbin",  "/usr/local/bin",  "/usr/local/sbin",
                                       "/usr/games", "/usr/local/games" };
   bool real[sizeof(dirs) / sizeof(dirs[0])];
 
+  group_begin(m);
   /* A merged /usr has /bin -> usr/bin: the tmpfs goes on the real one. */
   for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
     enum brig_fj_ftype t;
@@ -273,7 +361,7 @@ private_bin(struct mstate *m, const struct brig_fj_directive *d)
     if (real[i])
       tmpfs_over(m, dirs[i], "755", false);
   }
-  for (size_t i = 0; i < d->argc; i++)
+  for (size_t i = 0; i < list->n; i++)
     for (size_t k = 0; k < sizeof(dirs) / sizeof(dirs[0]); k++) {
       char *pat;
       struct brig_fj_match *x;
@@ -281,13 +369,30 @@ private_bin(struct mstate *m, const struct brig_fj_directive *d)
 
       if (!real[k])
         continue;
-      pat = fj_xasprintf("%s/%s", dirs[k], d->argv[i]);
+      pat = fj_xasprintf("%s/%s", dirs[k], list->v[i]);
       n = fj_glob(m->c, pat, &x);
       for (size_t j = 0; j < n; j++)
-        bind(m, x[j].path, x[j].path, true, NULL);
+        bind(m, x[j].path, x[j].path, true, NULL, true);
       brig_fj_matches_free(x, n);
       free(pat);
     }
+}
+
+/* The home can be replaced: not "/" (a user without one) and present. */
+static bool
+home_usable(struct mstate *m, const struct brig_fj_directive *d)
+{
+  const char *home = m->c->opts->home;
+
+  if (strcmp(home, "/") == 0) {
+    fj_warn(m->c, d, "the user has no home directory (HOME is /)");
+    return false;
+  }
+  if (!exists(m, home, NULL, NULL)) {
+    fj_warn(m->c, d, "the home directory %s does not exist", home);
+    return false;
+  }
+  return true;
 }
 
 static void
@@ -298,12 +403,16 @@ privates(struct mstate *m)
 
   for (size_t i = 0; i < c->prof->n_items; i++) {
     const struct brig_fj_directive *d = &c->prof->items[i];
+    struct fj_strv list = { 0 };
 
+    group_begin(m);
     switch (d->kind) {
     case BRIG_FJ_PRIVATE:
+      if (!home_usable(m, d))
+        break;
       if (d->arg) {
         if (exists(m, d->arg, NULL, NULL))
-          bind(m, home, d->arg, false, NULL);
+          bind(m, home, d->arg, false, NULL, false);
         else
           fj_warn(c, d, "%s does not exist, home not replaced", d->arg);
       } else {
@@ -313,43 +422,52 @@ privates(struct mstate *m)
     case BRIG_FJ_PRIVATE_HOME:
       /* Firejail copies the entries into a tmpfs home; here they are bound
        * read-only, so that nothing written goes back to the host. */
+      if (!merged_list(c, i, &list) || !home_usable(m, d))
+        break;
       tmpfs_over(m, home, "700", true);
-      for (size_t k = 0; k < d->argc; k++) {
-        char *pat = fj_xasprintf("%s/%s", home, d->argv[k]);
+      for (size_t k = 0; k < list.n; k++) {
+        char *pat = fj_xasprintf("%s/%s", home, list.v[k]);
         struct brig_fj_match *x;
         size_t n = fj_glob(c, pat, &x);
 
         for (size_t j = 0; j < n; j++)
-          bind(m, x[j].path, x[j].path, true, NULL);
+          bind(m, x[j].path, x[j].path, true, NULL, true);
         brig_fj_matches_free(x, n);
         free(pat);
       }
       break;
     case BRIG_FJ_PRIVATE_TMP:
+      if (!exists(m, "/tmp", NULL, NULL))
+        break;
       tmpfs_over(m, "/tmp", "1777", false);
       /* Firejail keeps the X11 sockets */
       if (exists(m, "/tmp/.X11-unix", NULL, NULL))
-        bind(m, "/tmp/.X11-unix", "/tmp/.X11-unix", true, NULL);
+        bind(m, "/tmp/.X11-unix", "/tmp/.X11-unix", true, NULL, true);
       break;
     case BRIG_FJ_PRIVATE_CACHE: {
       char *cache = fj_xasprintf("%s/.cache", home);
 
-      tmpfs_over(m, cache, "700", true);
+      if (strcmp(home, "/") != 0 && exists(m, cache, NULL, NULL))
+        tmpfs_over(m, cache, "700", true);
       free(cache);
       break;
     }
     case BRIG_FJ_PRIVATE_BIN:
-      private_bin(m, d);
+      if (merged_list(c, i, &list))
+        private_bin(m, &list);
       break;
     case BRIG_FJ_PRIVATE_OPT:
-      private_dir(m, "/opt", d);
+      if (merged_list(c, i, &list))
+        private_dir(m, "/opt", &list);
       break;
     case BRIG_FJ_PRIVATE_SRV:
-      private_dir(m, "/srv", d);
+      if (merged_list(c, i, &list))
+        private_dir(m, "/srv", &list);
       break;
     default:
       break;
     }
+    fj_strv_free(&list);
   }
 }
 
@@ -402,15 +520,21 @@ etc(struct mstate *m)
   struct fj_conv *c = m->c;
 
   for (size_t i = 0; i < c->prof->n_items; i++)
-    if (c->prof->items[i].kind == BRIG_FJ_PRIVATE_ETC)
-      private_dir(m, "/etc", &c->prof->items[i]);
+    if (c->prof->items[i].kind == BRIG_FJ_PRIVATE_ETC) {
+      struct fj_strv list = { 0 };
+
+      merged_list(c, i, &list);
+      private_dir(m, "/etc", &list);
+      fj_strv_free(&list);
+      break;
+    }
   for (size_t i = 0; i < c->prof->n_items; i++) {
     const struct brig_fj_directive *d = &c->prof->items[i];
 
     if (d->kind != BRIG_FJ_HOSTS_FILE)
       continue;
     if (exists(m, d->arg, NULL, NULL))
-      bind(m, "/etc/hosts", d->arg, true, NULL);
+      bind(m, "/etc/hosts", d->arg, true, NULL, false);
     else
       fj_warn(c, d, "%s does not exist", d->arg);
   }
@@ -424,7 +548,8 @@ whitelist_top(const struct fj_conv *c, const char *path)
   static const char *const deep[] = { "/usr/share", "/sys/module", "/run/user" };
   const char *slash;
 
-  if (under(path, c->opts->home) && strcmp(path, c->opts->home) != 0)
+  if (strcmp(c->opts->home, "/") != 0 && under(path, c->opts->home) &&
+      strcmp(path, c->opts->home) != 0)
     return fj_xstrdup(c->opts->home);
   if (under(path, c->runuser) && strcmp(path, c->runuser) != 0)
     return fj_xstrdup(c->runuser);
@@ -458,7 +583,12 @@ whitelists(struct mstate *m)
       n = 1;
     }
     for (size_t k = 0; k < n; k++) {
-      char *top = whitelist_top(c, x[k].path);
+      char *top;
+
+      /* hidden by an earlier tmpfs (private-cache, ...): not in the sandbox */
+      if (!visible(m, x[k].path))
+        continue;
+      top = whitelist_top(c, x[k].path);
 
       if (!top) {
         fj_warn(c, d, "%s: whitelisting a top-level directory is not supported", x[k].path);
@@ -480,6 +610,7 @@ whitelists(struct mstate *m)
     brig_fj_matches_free(x, n);
   }
   /* a tmpfs over a directory that is itself hidden would show it again */
+  group_begin(m);
   for (size_t i = 0; i < tops.n; i++) {
     const char *t = tops.v[i];
     bool home = strcmp(t, c->opts->home) == 0;
@@ -489,61 +620,48 @@ whitelists(struct mstate *m)
     tmpfs_over(m, t, strcmp(t, "/tmp") == 0 ? "1777" : "755", home || strcmp(t, c->runuser) == 0);
     if (strcmp(t, "/tmp") == 0 && exists(m, "/tmp/.X11-unix", NULL, NULL) &&
         !fj_strv_contains(&paths, "/tmp/.X11-unix"))
-      bind(m, "/tmp/.X11-unix", "/tmp/.X11-unix", false, NULL);
+      bind(m, "/tmp/.X11-unix", "/tmp/.X11-unix", false, NULL, true);
     /* the user's runtime directory stays (it has its own whitelist top) */
     if (strcmp(t, "/run") == 0 && !fj_strv_contains(&tops, c->runuser) &&
         exists(m, c->runuser, NULL, NULL))
-      bind(m, c->runuser, c->runuser, false, NULL);
+      bind(m, c->runuser, c->runuser, false, NULL, true);
   }
   for (size_t i = 0; i < paths.n; i++)
-    bind(m, paths.v[i], paths.v[i], ro[i], NULL);
+    bind(m, paths.v[i], paths.v[i], ro[i], NULL, true);
   fj_strv_free(&tops);
   fj_strv_free(&paths);
   free(ro);
 }
 
-/* Is there a mount at or below PATH already? */
-static bool
-has_mounts_under(const struct mstate *m, const char *path)
-{
-  const oci_spec *spec = m->c->spec;
-
-  for (size_t i = 0; i < spec->mounts_len; i++)
-    if (under(spec->mounts[i].destination, path))
-      return true;
-  return false;
-}
-
-/* read-only / read-write / noexec of a path.  While the sandbox's PATH is
- * the host's PATH (no mount at or under it yet), a bind of the host path
- * with the flag is the same thing and stays in the spec.  Otherwise the
- * flag must be applied in place, to the mounts already there, which OCI
- * cannot say: from then on the remounts go, in order, to the annotation
- * run.brig.firejail.remount that brig applies after the spec's mounts. */
+/* read-only / read-write / noexec of a path: a recursive bind of the path
+ * onto itself with the flag.  The source is the path as the sandbox sees
+ * it at that point, so what is mounted at and below it (a whitelist, a
+ * blacklist mask) stays, and the flag applies to all of it (read-write:
+ * to the top mount only, so that masks stay read-only). */
 static void
-remount(struct mstate *m, enum brig_fj_kind kind, const char *path)
+remount(struct mstate *m, const struct brig_fj_directive *d, const char *path)
 {
-  const char *op = kind == BRIG_FJ_READ_ONLY ? "ro" : kind == BRIG_FJ_READ_WRITE ? "rw" : "noexec";
+  char *src;
 
-  if (!m->remount.n && !has_mounts_under(m, path)) {
-    if (kind == BRIG_FJ_NOEXEC) {
-      char *src = fj_host_path(m->c, path);
-
-      mount_add(m, path, "bind", src, "rbind", "noexec", "nosuid", "nodev", (char *)NULL);
-      layer_add(m, path, true);
-      free(src);
+  if (strcmp(path, "/") == 0) {
+    /* A runtime cannot bind the root it is building onto itself: the
+     * root's own flag, applied after the mounts. */
+    if (d->kind == BRIG_FJ_READ_ONLY && m->c->spec->root) {
+      m->c->spec->root->readonly = true;
+      m->c->spec->root->has_readonly = true;
     } else {
-      bind(m, path, path, kind == BRIG_FJ_READ_ONLY, kind == BRIG_FJ_READ_WRITE ? "rw" : NULL);
+      fj_warn(m->c, d, "/ itself: not supported, ignored");
     }
     return;
   }
-  {
-    char *e = fj_xasprintf("%s %s", op, path);
-
-    if (!fj_strv_contains(&m->remount, e))
-      fj_strv_add(&m->remount, e);
-    free(e);
-  }
+  src = fj_host_path(m->c, path);
+  if (d->kind == BRIG_FJ_READ_ONLY)
+    mount_add(m, path, "bind", src, "rbind", "rro", (char *)NULL);
+  else if (d->kind == BRIG_FJ_READ_WRITE)
+    mount_add(m, path, "bind", src, "rbind", "rw", (char *)NULL);
+  else
+    mount_add(m, path, "bind", src, "rbind", "rnoexec", "rnosuid", "rnodev", (char *)NULL);
+  free(src);
 }
 
 static void
@@ -567,7 +685,7 @@ ordered(struct mstate *m)
       n = fj_glob(c, d->arg, &x);
       for (size_t k = 0; k < n; k++)
         if (visible(m, x[k].path))
-          remount(m, d->kind, x[k].path);
+          remount(m, d, x[k].path);
       brig_fj_matches_free(x, n);
       break;
     case BRIG_FJ_TMPFS:
@@ -578,7 +696,7 @@ ordered(struct mstate *m)
       break;
     case BRIG_FJ_BIND:
       if (d->argc == 2 && exists(m, d->argv[0], NULL, NULL))
-        bind(m, d->argv[1], d->argv[0], false, NULL);
+        bind(m, d->argv[1], d->argv[0], false, NULL, false);
       else
         fj_warn(c, d, "%s does not exist", d->argc ? d->argv[0] : "");
       break;
@@ -626,7 +744,7 @@ dev_is_private(const struct fj_conv *c)
 }
 
 static void
-dev_rule(struct fj_conv *c, bool allow, char type, int major)
+dev_rule(struct fj_conv *c, bool allow, char type, int major, int minor)
 {
   oci_resources *r = fj_resources(c);
   oci_device_cgroup *d = fj_objv_push(&r->devices, &r->devices_len, &r->has_devices, sizeof(*d));
@@ -637,35 +755,95 @@ dev_rule(struct fj_conv *c, bool allow, char type, int major)
   d->type = fj_xstrdup(t);
   d->major = major;
   d->has_major = true;
+  d->minor = minor;
+  d->has_minor = minor >= 0;
   d->access = fj_xstrdup("rwm");
+}
+
+/* The device nodes at PATH (a node, or a directory of them down to DEPTH
+ * levels) as linux.devices entries of the private /dev. */
+static void
+device_nodes(struct mstate *m, const struct brig_fj_match *x, bool dynamic, int depth)
+{
+  struct fj_conv *c = m->c;
+  oci_linux *l = fj_linux(c);
+  struct brig_fj_node dev;
+  oci_device *o;
+
+  if (x->symlink) /* /dev/dri/by-path/... and the like: the node is listed itself */
+    return;
+  if (x->type == BRIG_FJ_FT_DIR) {
+    struct brig_fj_match *sub;
+    char *pat;
+    size_t n;
+
+    if (depth == 0)
+      return;
+    pat = fj_xasprintf("%s/*", x->path);
+    n = fj_glob(c, pat, &sub);
+    for (size_t i = 0; i < n; i++)
+      device_nodes(m, &sub[i], dynamic, depth - 1);
+    brig_fj_matches_free(sub, n);
+    free(pat);
+    return;
+  }
+  if (!fj_node(c, x->path, &dev))
+    return;
+  free(dev.real);
+  if (!dev.dev_type)
+    return;
+  for (size_t i = 0; i < l->devices_len; i++)
+    if (strcmp(l->devices[i].path, x->path) == 0)
+      return;
+  o = fj_objv_push(&l->devices, &l->devices_len, &l->has_devices, sizeof(*o));
+  o->path = fj_xstrdup(x->path);
+  o->type = fj_xstrdup(dev.dev_type == 'b' ? "b" : "c");
+  o->major = dev.major;
+  o->has_major = true;
+  o->minor = dev.minor;
+  o->has_minor = true;
+  o->file_mode = dev.mode;
+  o->has_file_mode = true;
+  o->uid = dev.uid;
+  o->has_uid = true;
+  o->gid = dev.gid;
+  o->has_gid = true;
+  if (dynamic) /* no fixed major for the class: allow this node */
+    dev_rule(c, true, dev.dev_type, (int)dev.major, (int)dev.minor);
 }
 
 static void
 devices(struct mstate *m)
 {
   struct fj_conv *c = m->c;
-  bool priv = dev_is_private(c);
+  bool priv = m->dev_private;
 
   for (size_t i = 0; i < sizeof(devclasses) / sizeof(devclasses[0]); i++) {
     const struct devclass *dc = &devclasses[i];
     bool hide = c->has_kind[dc->hide];
 
+    /* The host's /dev as it is: hidden classes are masked.  A private
+     * /dev (the spec's tmpfs): hidden classes are simply not created,
+     * the others are listed in linux.devices. */
     if (!hide && !priv)
-      continue; /* the host's /dev as it is */
+      continue;
     for (size_t g = 0; dc->globs[g]; g++) {
       struct brig_fj_match *x;
-      size_t n = fj_glob(c, dc->globs[g], &x);
+      size_t n;
 
+      if (hide && priv)
+        break;
+      n = fj_glob(c, dc->globs[g], &x);
       for (size_t k = 0; k < n; k++)
         if (hide)
           mask(m, &x[k]);
         else
-          bind(m, x[k].path, x[k].path, false, NULL);
+          device_nodes(m, &x[k], !dc->type, 2);
       brig_fj_matches_free(x, n);
     }
     for (size_t k = 0; dc->type && k < 2; k++)
       if (dc->majors[k] >= 0)
-        dev_rule(c, !hide, dc->type, dc->majors[k]);
+        dev_rule(c, !hide, dc->type, dc->majors[k], -1);
   }
   if (c->has_kind[BRIG_FJ_NOPRINTERS])
     mask_pattern(m, "/run/cups/cups.sock", NULL);
@@ -677,11 +855,54 @@ devices(struct mstate *m)
   }
 }
 
+/* Inserts the staged binds where their step began (and, without a /dev
+ * tmpfs in the base, the tmpfs they go to before the first), and masks
+ * the staging directory. */
+static void
+stage(struct mstate *m)
+{
+  oci_spec *spec = m->c->spec;
+  oci_linux *l = fj_linux(m->c);
+  size_t old = spec->mounts_len, from = m->staged ? m->staged[0].at : 0, k = 0;
+  oci_mount *tail;
+
+  if (!m->n_staged)
+    return;
+  /* the staged binds are in order of their step: rebuild from the first */
+  tail = fj_xcalloc(old - from, sizeof(*tail));
+  memcpy(tail, spec->mounts + from, (old - from) * sizeof(*tail));
+  spec->mounts_len = from;
+  if (!m->dev_private)
+    mount_add(m, m->stage, "tmpfs", "tmpfs", "nosuid", "nodev", "noexec", "mode=700", (char *)NULL);
+  for (size_t i = from; i <= old; i++) {
+    for (; k < m->n_staged && m->staged[k].at == i; k++) {
+      char *dest = fj_xasprintf("%s/%zu", m->stage, k);
+      char *src = fj_host_path(m->c, m->staged[k].src);
+
+      mount_add(m, dest, "bind", src, "rbind", (char *)NULL);
+      free(dest);
+      free(src);
+    }
+    if (i < old) {
+      oci_mount *mt =
+          fj_objv_push(&spec->mounts, &spec->mounts_len, &spec->has_mounts, sizeof(*mt));
+
+      *mt = tail[i - from];
+    }
+  }
+  free(tail);
+  if (!fj_ocistrv_contains(l->masked_paths, l->masked_paths_len, m->stage))
+    fj_ocistrv_push(&l->masked_paths, &l->masked_paths_len, &l->has_masked_paths, m->stage);
+}
+
 void
 fj_mounts(struct fj_conv *c)
 {
   struct mstate m = { .c = c };
 
+  m.base_len = c->spec->mounts_len;
+  m.dev_private = dev_is_private(c);
+  m.stage = m.dev_private ? BRIG_FJ_STAGE_DIR : BRIG_FJ_STAGE_DIR_NODEV;
   baseline(&m);
   privates(&m);
   sockets(&m);
@@ -695,13 +916,10 @@ fj_mounts(struct fj_conv *c)
   whitelists(&m);
   ordered(&m);
   devices(&m);
-  if (m.remount.n) {
-    char *v = fj_strv_join(&m.remount, "\n");
-
-    fj_annotate(c, BRIG_FJ_ANN_REMOUNT, v);
-    free(v);
-  }
-  fj_strv_free(&m.remount);
+  stage(&m);
+  for (size_t i = 0; i < m.n_staged; i++)
+    free(m.staged[i].src);
+  free(m.staged);
   for (size_t i = 0; i < m.n_layers; i++)
     free(m.layers[i].dir);
   free(m.layers);

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 
 #include "to-oci-internal.h"
 
@@ -390,4 +391,56 @@ brig_fj_glob_default(void *opaque, const char *root, const char *pattern,
   }
   globfree(&g);
   return 0;
+}
+
+int
+brig_fj_node_default(void *opaque, const char *root, const char *path, struct brig_fj_node *node)
+{
+  size_t rl = strlen(root);
+  struct stat st;
+  char *full, *real;
+  int r = 0;
+
+  (void)opaque;
+  memset(node, 0, sizeof(*node));
+  while (rl > 0 && root[rl - 1] == '/')
+    rl--;
+  if (asprintf(&full, "%.*s%s", (int)rl, root, path) < 0)
+    return ENOMEM;
+  real = realpath(full, NULL);
+  if (!real || stat(real, &st) < 0)
+    r = errno;
+  free(full);
+  if (r == 0 && (strncmp(real, root, rl) != 0 || (real[rl] != '/' && real[rl] != '\0')))
+    r = EXDEV; /* resolves outside the tree */
+  if (r == 0)
+    node->real = strdup(real[rl] ? real + rl : "/");
+  free(real);
+  if (r)
+    return r;
+  if (!node->real)
+    return ENOMEM;
+  if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)) {
+    node->dev_type = S_ISCHR(st.st_mode) ? 'c' : 'b';
+    node->major = major(st.st_rdev);
+    node->minor = minor(st.st_rdev);
+  }
+  node->mode = st.st_mode & 07777;
+  node->uid = st.st_uid;
+  node->gid = st.st_gid;
+  return 0;
+}
+
+bool
+fj_node(struct fj_conv *c, const char *path, struct brig_fj_node *node)
+{
+  brig_fj_node_fn fn = c->opts->node ? c->opts->node : brig_fj_node_default;
+
+  memset(node, 0, sizeof(*node));
+  if (fn(c->opts->glob_opaque, c->root, path, node) != 0) {
+    free(node->real);
+    node->real = NULL;
+    return false;
+  }
+  return true;
 }

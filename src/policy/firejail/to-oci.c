@@ -510,7 +510,7 @@ annotations(struct fj_conv *c)
     }
   }
   if (c->opts->profile)
-    fj_annotate(c, BRIG_FJ_ANN_PROFILE, c->opts->profile);
+    fj_annotate(c, BRIG_FJ_ANN_CONVERTED, c->opts->profile);
   annotate_list(c, BRIG_FJ_ANN_MKDIR, &c->mkdirs);
   annotate_list(c, BRIG_FJ_ANN_MKFILE, &c->mkfiles);
   if (c->has_kind[BRIG_FJ_PRIVATE_LIB]) {

@@ -12,11 +12,20 @@
  * starts from a Firejail-like base (host root, host network; see
  * convert-cli.c and docs/brig-firejail.1.md).
  *
+ * Bind sources are paths of the tree at root_dir as the sandbox sees it
+ * at that point of the mount list: an OCI runtime resolves a source when
+ * it mounts it, after the earlier mounts, and a source inside the rootfs
+ * goes through the rootfs' own bind.  A bind that needs the tree as it
+ * was before the conversion (a whitelisted entry below the tmpfs that
+ * hides its directory, as Firejail's whitelist) is staged: the entry is
+ * bound first to BRIG_FJ_STAGE_DIR/N, before the conversion's other
+ * mounts, and bound from there; the staging directory is masked at the
+ * end (linux.maskedPaths).
+ *
  * Annotations written (all newline-separated lists):
- *   run.brig.firejail.profile      the profile file converted
+ *   run.brig.firejail.converted    the profile file converted; a spec with it is not
+ *                                  converted again at create (run.brig.firejail.profile)
  *   run.brig.firejail.unsupported  "directive args (FILE:LINE)" per line
- *   run.brig.firejail.remount      "ro|rw|noexec PATH" per line, in order: remounts
- *                                  in place that brig applies after the mounts
  *   run.brig.firejail.mkdir        directories brig creates before mounting
  *   run.brig.firejail.mkfile       files brig creates before mounting
  *   run.brig.firejail.private-lib  private-lib: libraries brig copies at create
@@ -36,7 +45,11 @@
 #define BRIG_FJ_ANN_PREFIX "run.brig.firejail."
 #define BRIG_FJ_ANN_PROFILE BRIG_FJ_ANN_PREFIX "profile"
 #define BRIG_FJ_ANN_UNSUPPORTED BRIG_FJ_ANN_PREFIX "unsupported"
-#define BRIG_FJ_ANN_REMOUNT BRIG_FJ_ANN_PREFIX "remount"
+#define BRIG_FJ_ANN_CONVERTED BRIG_FJ_ANN_PREFIX "converted"
+/* Create-time options of the target user and the conditionals (see
+ * src/runtime/annotations.c and brig-firejail(1)). */
+#define BRIG_FJ_ANN_HOME BRIG_FJ_ANN_PREFIX "home"
+#define BRIG_FJ_ANN_CONDITION BRIG_FJ_ANN_PREFIX "condition"
 #define BRIG_FJ_ANN_MKDIR BRIG_FJ_ANN_PREFIX "mkdir"
 #define BRIG_FJ_ANN_MKFILE BRIG_FJ_ANN_PREFIX "mkfile"
 #define BRIG_FJ_ANN_PRIVATE_LIB BRIG_FJ_ANN_PREFIX "private-lib"
@@ -64,14 +77,35 @@ struct brig_fj_match {
 typedef int (*brig_fj_glob_fn)(void *opaque, const char *root, const char *pattern,
                                struct brig_fj_match **matches, size_t *n);
 
+/* What a path of the tree resolves to: the resolved path (malloc'd, as
+ * the sandbox sees it) and, for a device node, its type ('c' or 'b', else
+ * 0), numbers, permissions and owner. */
+struct brig_fj_node {
+  char *real;
+  char dev_type;
+  unsigned major, minor;
+  unsigned mode; /* permission bits */
+  unsigned uid, gid;
+};
+
+/* Fills *node for PATH of the tree at ROOT; 0, or a positive errno value. */
+typedef int (*brig_fj_node_fn)(void *opaque, const char *root, const char *path,
+                               struct brig_fj_node *node);
+
+/* Where staged binds go (see above) when the base mounts a tmpfs on /dev;
+ * otherwise a tmpfs is mounted on BRIG_FJ_STAGE_DIR_NODEV for them. */
+#define BRIG_FJ_STAGE_DIR "/dev/.brig-firejail"
+#define BRIG_FJ_STAGE_DIR_NODEV "/.brig-firejail"
+
 struct brig_fj_oci_options {
   const char *root_dir; /* tree the sandbox sees; NULL = "/" */
   brig_fj_glob_fn glob; /* NULL = brig_fj_glob_default */
   void *glob_opaque;
-  const char *home; /* target user's home, absolute (required) */
-  uid_t uid;        /* target user, for ${RUNUSER}, tmpfs owners, noroot */
+  brig_fj_node_fn node; /* NULL = brig_fj_node_default; shares glob_opaque */
+  const char *home;     /* target user's home, absolute (required) */
+  uid_t uid;            /* target user, for ${RUNUSER}, tmpfs owners, noroot */
   gid_t gid;
-  const char *profile; /* value of run.brig.firejail.profile; NULL = none */
+  const char *profile; /* value of run.brig.firejail.converted; NULL = none */
 };
 
 void brig_fj_oci_options_init(struct brig_fj_oci_options *opts);
@@ -104,6 +138,10 @@ int brig_fj_glob_default(void *opaque, const char *root, const char *pattern,
                          struct brig_fj_match **matches, size_t *n);
 
 void brig_fj_matches_free(struct brig_fj_match *m, size_t n);
+
+/* The default node lookup: realpath(3) and stat(2) of ROOT/PATH. */
+int brig_fj_node_default(void *opaque, const char *root, const char *path,
+                         struct brig_fj_node *node);
 
 /* Seccomp tables (seccomp-lists.c), exposed for the tests and the docs. */
 

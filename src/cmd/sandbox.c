@@ -1,0 +1,470 @@
+/* brig sandbox [--profile NAME] [--] COMMAND [ARGS...]: Firejail's job
+ * without a SUID binary.  A temporary bundle whose root is the host's "/"
+ * shaped by the profile (the run.brig.firejail.profile annotation, applied
+ * by create like for any bundle), run in the foreground as the calling
+ * user with brig's stdin, stdout and stderr (the terminal) passed through;
+ * brig exits with the command's status and removes the container, its
+ * cgroup and the bundle.
+ *
+ * The root: an OCI root must be a directory that the runtime binds onto
+ * itself and pivots into, which "/" itself cannot be.  So brig enters a
+ * mount namespace of its own (the host never sees it), binds "/"
+ * recursively on BUNDLE/rootfs there, and creates the container from that
+ * namespace.  Bind sources of the conversion are then paths under
+ * BUNDLE/rootfs, which the container's mounts see as they are built.
+ *
+ * The calling user is the real uid and gid; under sudo (real uid 0 with
+ * SUDO_UID and SUDO_GID set) the user who ran sudo.  brig needs root for
+ * the namespaces and mounts: without SUID bit or rootless support, an
+ * unprivileged caller gets an error.
+ *
+ * Without --profile the profile is looked up like Firejail does: the
+ * command's base name (NAME.profile in ~/.config/firejail, then
+ * /etc/firejail), else default.profile.
+ *
+ * Option help (for the table in brig.c):
+ *   "  -p, --profile NAME|PATH   the Firejail profile (default: the command's name, else
+ * default)\n"
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <getopt.h>
+#include <grp.h>
+#include <limits.h>
+#include <pwd.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cmd/commands.h"
+#include "policy/firejail/convert-base.h"
+#include "policy/firejail/to-oci.h"
+#include "runtime/annotations.h"
+#include "runtime/container.h"
+#include "runtime/sealed-exe.h"
+#include "runtime/status.h"
+#include "util/cleanup.h"
+#include "util/fs.h"
+
+extern char **environ;
+
+struct sandbox_user {
+  uid_t uid;
+  gid_t gid;
+  char *name; /* NULL when not in the password database */
+  char *home;
+  gid_t groups[64];
+  int n_groups;
+};
+
+static int
+parse_id(const char *s, unsigned *out)
+{
+  char *end;
+  unsigned long v;
+
+  errno = 0;
+  v = strtoul(s, &end, 10);
+  if (!*s || *end || errno || v > 0xfffffffeUL)
+    return -1;
+  *out = (unsigned)v;
+  return 0;
+}
+
+static int
+calling_user(struct sandbox_user *u, brig_error **err)
+{
+  const char *su = getenv("SUDO_UID"), *sg = getenv("SUDO_GID");
+  struct passwd *pw;
+  unsigned id;
+
+  u->uid = getuid();
+  u->gid = getgid();
+  if (u->uid == 0 && su && sg) {
+    if (parse_id(su, &id) < 0)
+      return brig_fail(err, 0, "SUDO_UID: invalid user id '%s'", su);
+    u->uid = id;
+    if (parse_id(sg, &id) < 0)
+      return brig_fail(err, 0, "SUDO_GID: invalid group id '%s'", sg);
+    u->gid = id;
+  }
+  pw = getpwuid(u->uid);
+  u->name = pw ? strdup(pw->pw_name) : NULL;
+  u->home = strdup(pw && pw->pw_dir && pw->pw_dir[0] == '/' ? pw->pw_dir : "/");
+  if ((pw && !u->name) || !u->home)
+    return brig_fail(err, ENOMEM, "spec");
+  u->n_groups = 0;
+  if (u->name) {
+    int n = (int)(sizeof(u->groups) / sizeof(u->groups[0]));
+
+    if (getgrouplist(u->name, u->gid, u->groups, &n) >= 0)
+      u->n_groups = n;
+  }
+  return 0;
+}
+
+/* The profile: --profile (which must exist), else the command's name if
+ * there is such a profile, else "default". */
+static int
+choose_profile(const struct sandbox_user *u, const char *opt, const char *command,
+               const char **profile, brig_error **err)
+{
+  struct brig_fj_context ctx;
+  const char *base = strrchr(command, '/');
+  char *path = NULL, *perr = NULL;
+  int r;
+
+  brig_fj_context_init(&ctx);
+  ctx.home = u->home;
+  ctx.uid = u->uid;
+  if (opt) {
+    r = brig_fj_find_profile(&ctx, opt, &path, &perr);
+    if (r == 0 && access(path, R_OK) < 0) {
+      r = brig_fail(err, errno, "--profile: %s", path);
+    } else if (r < 0) {
+      brig_fail(err, 0, "--profile: %s", perr ? perr : "out of memory");
+    }
+    free(path);
+    free(perr);
+    *profile = opt;
+    return r < 0 ? -1 : 0;
+  }
+  base = base ? base + 1 : command;
+  r = *base ? brig_fj_find_profile(&ctx, base, &path, &perr) : -1;
+  free(path);
+  free(perr);
+  *profile = r == 0 ? base : "default";
+  return 0;
+}
+
+static int
+set_strv(char ***v, size_t *len, bool *has, char *const *src, size_t n)
+{
+  char **nv = calloc(n + 1, sizeof(char *));
+
+  if (!nv)
+    return -1;
+  for (size_t i = 0; i < n; i++)
+    if (!(nv[i] = strdup(src[i]))) {
+      for (size_t k = 0; k < i; k++)
+        free(nv[k]);
+      free(nv);
+      return -1;
+    }
+  for (size_t i = 0; i < *len; i++)
+    free((*v)[i]);
+  free(*v);
+  *v = nv;
+  *len = n;
+  *has = true;
+  return 0;
+}
+
+static int
+env_put(oci_process *p, const char *name, const char *value)
+{
+  size_t l = strlen(name);
+  char *e, **nv;
+
+  if (asprintf(&e, "%s=%s", name, value) < 0)
+    return -1;
+  for (size_t i = 0; i < p->env_len; i++)
+    if (strncmp(p->env[i], name, l) == 0 && p->env[i][l] == '=') {
+      free(p->env[i]);
+      p->env[i] = e;
+      return 0;
+    }
+  nv = realloc(p->env, (p->env_len + 2) * sizeof(char *));
+  if (!nv) {
+    free(e);
+    return -1;
+  }
+  p->env = nv;
+  p->env[p->env_len++] = e;
+  p->env[p->env_len] = NULL;
+  p->has_env = true;
+  return 0;
+}
+
+/* Is PATH hidden in the root built by the mounts of S (ROOTFS is the
+ * root's path on the host)?  A tmpfs over a parent hides it, a bind of
+ * something else over a parent shows it; a bind of a path onto itself
+ * (read-only, noexec) changes nothing. */
+/* A blacklist mask: an empty tmpfs with mode 000. */
+static bool
+fj_is_mask(const oci_mount *m)
+{
+  for (size_t i = 0; i < m->options_len; i++)
+    if (strcmp(m->options[i], "mode=000") == 0)
+      return true;
+  return false;
+}
+
+static bool
+path_hidden(const oci_spec *s, const char *rootfs, const char *path)
+{
+  size_t rl = strlen(rootfs);
+  bool hidden = false;
+
+  for (size_t i = 0; i < s->mounts_len; i++) {
+    const oci_mount *m = &s->mounts[i];
+    const char *d = m->destination;
+    size_t l = strlen(d);
+
+    if (l == 1)
+      l = 0; /* "/" */
+    if (strncmp(path, d, l) != 0 || (path[l] != '/' && path[l] != '\0'))
+      continue;
+    if (m->type && strcmp(m->type, "tmpfs") == 0)
+      hidden = path[l] != '\0' || fj_is_mask(m);
+    else if (!m->source || strncmp(m->source, rootfs, rl) != 0 || strcmp(m->source + rl, d) != 0)
+      hidden = false;
+  }
+  return hidden;
+}
+
+/* The spec: convert-base.c's for the user, running ARGV in the caller's
+ * environment and directory, as Firejail does. */
+static oci_spec *
+sandbox_spec(const struct sandbox_user *u, const char *rootfs, const char *profile, char **argv,
+             int argc, brig_error **err)
+{
+  oci_spec *spec = brig_fj_convert_base(u->name, u->uid, u->gid, u->home, NULL, err);
+  oci_process *p;
+  oci_linux *l;
+  char cwd[PATH_MAX];
+  size_t n = 0, k = 0;
+
+  if (!spec)
+    return NULL;
+  p = spec->process;
+  l = spec->linux;
+  while (environ && environ[n])
+    n++;
+  free(spec->root->path);
+  spec->root->path = strdup(rootfs);
+  if (!spec->root->path || set_strv(&p->args, &p->args_len, &p->has_args, argv, (size_t)argc) < 0 ||
+      set_strv(&p->env, &p->env_len, &p->has_env, environ, n) < 0 ||
+      env_put(p, "HOME", u->home) < 0 || (u->name && env_put(p, "USER", u->name) < 0) ||
+      (u->name && env_put(p, "LOGNAME", u->name) < 0))
+    goto oom;
+  free(p->cwd);
+  p->cwd = strdup(getcwd(cwd, sizeof(cwd)) ? cwd : u->home);
+  if (!p->cwd)
+    goto oom;
+  if (u->n_groups > 1) {
+    p->user->additional_gids = calloc((size_t)u->n_groups, sizeof(uint32_t));
+    if (!p->user->additional_gids)
+      goto oom;
+    for (int i = 0; i < u->n_groups; i++)
+      if (u->groups[i] != u->gid)
+        p->user->additional_gids[p->user->additional_gids_len++] = u->groups[i];
+    p->user->has_additional_gids = true;
+  }
+  /* Firejail shares the IPC namespace unless the profile has ipc-namespace. */
+  for (size_t i = 0; i < l->namespaces_len; i++) {
+    if (strcmp(l->namespaces[i].type, "ipc") == 0)
+      oci_clear(&oci_namespace_desc, &l->namespaces[i]);
+    else
+      l->namespaces[k++] = l->namespaces[i];
+  }
+  l->namespaces_len = k;
+  if (oci_strmap_set(&spec->annotations, BRIG_FJ_ANN_PROFILE, profile) < 0 ||
+      oci_strmap_set(&spec->annotations, BRIG_FJ_ANN_HOME, u->home) < 0)
+    goto oom;
+  return spec;
+oom:
+  oci_spec_free(spec);
+  brig_fail(err, ENOMEM, "spec");
+  return NULL;
+}
+
+/* The working directory: the caller's, or the home (else "/") when the
+ * profile hides it, as with Firejail. */
+static int
+choose_cwd(oci_spec *spec, const char *rootfs, const struct sandbox_user *u, brig_error **err)
+{
+  oci_spec *trial = oci_dup(&oci_spec_desc, spec);
+  const char *cwd;
+  bool hidden;
+
+  if (!trial)
+    return brig_fail(err, ENOMEM, "spec");
+  if (brig_annotations_firejail_convert(trial, rootfs, err) < 0) {
+    oci_spec_free(trial);
+    return -1;
+  }
+  hidden = path_hidden(trial, rootfs, spec->process->cwd);
+  cwd = hidden ? (path_hidden(trial, rootfs, u->home) ? "/" : u->home) : NULL;
+  oci_spec_free(trial);
+  if (cwd) {
+    free(spec->process->cwd);
+    spec->process->cwd = strdup(cwd);
+    if (!spec->process->cwd)
+      return brig_fail(err, ENOMEM, "spec");
+  }
+  return 0;
+}
+
+struct bundle {
+  char *dir, *rootfs, *config;
+  bool mounted;
+};
+
+static void
+bundle_remove(struct bundle *b)
+{
+  if (b->mounted)
+    umount2(b->rootfs, MNT_DETACH);
+  if (b->config)
+    unlink(b->config);
+  if (b->rootfs)
+    rmdir(b->rootfs);
+  if (b->dir)
+    rmdir(b->dir);
+  free(b->dir);
+  free(b->rootfs);
+  free(b->config);
+}
+
+/* ROOT/.sandbox~PID~XXXXXX (list skips names with '~') with an empty
+ * rootfs directory, and "/" bound on it in a mount namespace of brig's
+ * own. */
+static int
+bundle_make(const char *root, struct bundle *b, brig_error **err)
+{
+  int rootfd = brig_state_root_open(root, true, err);
+
+  if (rootfd < 0)
+    return -1;
+  close(rootfd);
+  if (asprintf(&b->dir, "%s/.sandbox~%d~XXXXXX", root, (int)getpid()) < 0) {
+    b->dir = NULL;
+    return brig_fail(err, ENOMEM, "spec");
+  }
+  if (!mkdtemp(b->dir)) {
+    brig_fail(err, errno, "bundle %s", b->dir);
+    free(b->dir);
+    b->dir = NULL;
+    return -1;
+  }
+  { /* absolute: root.path is taken relative to the bundle otherwise */
+    char *abs = realpath(b->dir, NULL);
+
+    if (!abs)
+      return brig_fail(err, errno, "bundle %s", b->dir);
+    free(b->dir);
+    b->dir = abs;
+  }
+  if (asprintf(&b->rootfs, "%s/rootfs", b->dir) < 0) {
+    b->rootfs = NULL;
+    return brig_fail(err, ENOMEM, "spec");
+  }
+  if (mkdir(b->rootfs, 0700) < 0) {
+    int saved = errno;
+
+    free(b->rootfs);
+    b->rootfs = NULL;
+    return brig_fail(err, saved, "bundle rootfs");
+  }
+  if (asprintf(&b->config, "%s/config.json", b->dir) < 0) {
+    b->config = NULL;
+    return brig_fail(err, ENOMEM, "spec");
+  }
+  if (unshare(CLONE_NEWNS) < 0)
+    return brig_fail(err, errno, "mount namespace");
+  if (mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL) < 0)
+    return brig_fail(err, errno, "make / rslave");
+  if (mount("/", b->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
+    return brig_fail(err, errno, "bind / on %s", b->rootfs);
+  b->mounted = true;
+  return 0;
+}
+
+static int
+write_config(const struct bundle *b, const oci_spec *spec, brig_error **err)
+{
+  _cleanup_free_ char *json = NULL;
+  char *perr = NULL;
+  size_t len;
+
+  if (oci_emit(&oci_spec_desc, spec, true, &json, &len, &perr) < 0) {
+    brig_fail(err, 0, "config.json: %s", perr);
+    free(perr);
+    return -1;
+  }
+  return brig_write_new_file(AT_FDCWD, b->config, json, len, 0600, err);
+}
+
+int
+brig_cmd_sandbox(const brig_globals *g, int argc, char **argv, brig_error **err)
+{
+  static const struct option options[] = {
+    { "profile", required_argument, NULL, 'p' },
+    { "help", no_argument, NULL, 'h' },
+    { NULL, 0, NULL, 0 },
+  };
+  struct sandbox_user u = { 0 };
+  struct bundle b = { 0 };
+  const char *profile_opt = NULL, *profile;
+  oci_spec *spec = NULL;
+  char id[64];
+  int c, status = 0, r = -1;
+
+  optind = 1;
+  while ((c = getopt_long(argc, argv, "+:p:h", options, NULL)) != -1) {
+    switch (c) {
+    case 'p':
+      if (!*optarg)
+        return brig_fail(err, 0, "sandbox: --profile: must not be empty");
+      profile_opt = optarg;
+      break;
+    case 'h':
+      brig_command_help(brig_command_find("sandbox"));
+      return 0;
+    default:
+      return brig_option_error("sandbox", c, argv, err);
+    }
+  }
+  if (optind >= argc)
+    return brig_fail(err, 0, "sandbox: missing COMMAND");
+  if (geteuid() != 0)
+    return brig_fail(err, EPERM,
+                     "sandbox: needs root (brig has no SUID helper: run it with sudo, the "
+                     "command then runs as you)");
+  if (calling_user(&u, err) < 0)
+    goto out;
+  if (choose_profile(&u, profile_opt, argv[optind], &profile, err) < 0)
+    goto out;
+  snprintf(id, sizeof(id), "sandbox-%d", (int)getpid());
+  if (brig_sealed_exe_ensure(err) < 0 || bundle_make(g->root, &b, err) < 0)
+    goto out;
+  spec = sandbox_spec(&u, b.rootfs, profile, argv + optind, argc - optind, err);
+  if (!spec || choose_cwd(spec, b.rootfs, &u, err) < 0 || write_config(&b, spec, err) < 0)
+    goto out;
+  {
+    brig_create_opts o = {
+      .root = g->root,
+      .id = id,
+      .bundle = b.dir,
+      .cgroup_manager = g->cgroup_manager,
+    };
+
+    if (brig_container_run(&o, false, false, &status, err) < 0)
+      goto out;
+  }
+  r = status;
+out:
+  if (spec)
+    oci_spec_free(spec);
+  bundle_remove(&b);
+  free(u.name);
+  free(u.home);
+  if (r < 0)
+    return brig_error_wrap(err, "sandbox");
+  return r;
+}

@@ -1,0 +1,851 @@
+#define _GNU_SOURCE
+/* run.brig.firejail.* at create time (see annotations.h).
+ *
+ * The profile describes the file tree the sandboxed program sees; in a
+ * container that tree is the rootfs.  So the conversion globs and checks
+ * existence on the rootfs, resolving every path inside it (openat2
+ * RESOLVE_IN_ROOT: a symlink of the image cannot point a lookup at the
+ * host), and the bind sources it writes are paths of the rootfs, resolved
+ * the same way before the spec is used.  What does not exist in the
+ * rootfs is skipped, as Firejail skips what does not exist on the host.
+ *
+ * The target user is process.user; their home is run.brig.firejail.home,
+ * else HOME in process.env, else their entry in the rootfs' /etc/passwd,
+ * else "/" (no home: the home-related directives are skipped).  ${PATH}
+ * expands to the directories of PATH in process.env.  Profile names are
+ * looked up in ~/.config/firejail of the user running brig, then
+ * /etc/firejail, whose firejail.config gives the default conditionals;
+ * run.brig.firejail.condition sets more ("HAS_X11,HAS_NET=no"). */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <fnmatch.h>
+#include <limits.h>
+#include <grp.h>
+#include <linux/openat2.h>
+#include <pwd.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "policy/firejail/to-oci.h"
+#include "runtime/annotations.h"
+#include "util/cleanup.h"
+#include "util/fs.h"
+#include "util/log.h"
+
+#define ANN "config.json: annotations: "
+
+/* The rootfs: an O_PATH fd and its real path (for /proc/self/fd names). */
+struct tree {
+  int fd;
+  char *real;
+  size_t real_len; /* 0 when the real path is "/" */
+};
+
+static void
+tree_close(struct tree *t)
+{
+  if (t->fd >= 0)
+    close(t->fd);
+  free(t->real);
+  t->fd = -1;
+  t->real = NULL;
+}
+
+static int
+tree_open(struct tree *t, const char *rootfs)
+{
+  t->fd = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (t->fd < 0)
+    return -1;
+  t->real = realpath(rootfs, NULL);
+  if (!t->real) {
+    int saved = errno;
+
+    close(t->fd);
+    t->fd = -1;
+    errno = saved;
+    return -1;
+  }
+  t->real_len = strcmp(t->real, "/") == 0 ? 0 : strlen(t->real);
+  return 0;
+}
+
+/* openat2 in the tree: PATH taken from its root, symlinks resolved inside
+ * it (or refused with RESOLVE_NO_SYMLINKS in EXTRA). */
+static int
+tree_openat(const struct tree *t, const char *path, int flags, uint64_t extra)
+{
+  struct open_how how = {
+    .flags = (uint64_t)(flags | O_CLOEXEC),
+    .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS | extra,
+  };
+
+  while (*path == '/')
+    path++;
+  return (int)syscall(SYS_openat2, t->fd, *path ? path : ".", &how, sizeof(how));
+}
+
+/* The path inside the tree that FD (opened in it) names; NULL if the
+ * kernel names it outside (a bind mount of the host inside the rootfs). */
+static char *
+tree_fd_path(const struct tree *t, int fd)
+{
+  char link[64], buf[PATH_MAX];
+  ssize_t n;
+
+  snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+  n = readlink(link, buf, sizeof(buf) - 1);
+  if (n <= 0)
+    return NULL;
+  buf[n] = '\0';
+  if (t->real_len == 0)
+    return strdup(buf);
+  if (strncmp(buf, t->real, t->real_len) != 0 ||
+      (buf[t->real_len] != '/' && buf[t->real_len] != '\0'))
+    return NULL;
+  return strdup(buf[t->real_len] ? buf + t->real_len : "/");
+}
+
+/* ---- glob and node lookups for the converter, inside the tree ---- */
+
+struct pathv {
+  char **v;
+  size_t n;
+};
+
+static int
+pathv_add(struct pathv *p, char *s)
+{
+  char **v;
+
+  if (!s)
+    return -1;
+  v = realloc(p->v, (p->n + 1) * sizeof(char *));
+  if (!v) {
+    free(s);
+    return -1;
+  }
+  p->v = v;
+  p->v[p->n++] = s;
+  return 0;
+}
+
+static void
+pathv_free(struct pathv *p)
+{
+  for (size_t i = 0; i < p->n; i++)
+    free(p->v[i]);
+  free(p->v);
+  p->v = NULL;
+  p->n = 0;
+}
+
+static int
+strp_cmp(const void *a, const void *b)
+{
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static bool
+has_glob(const char *s, size_t len)
+{
+  for (size_t i = 0; i < len; i++)
+    if (s[i] == '*' || s[i] == '?' || s[i] == '[')
+      return true;
+  return false;
+}
+
+/* Entries of directory DIR of the tree matching COMP, appended as DIR/NAME. */
+static int
+glob_dir(const struct tree *t, const char *dir, const char *comp, struct pathv *out)
+{
+  int fd = tree_openat(t, dir[0] ? dir : "/", O_RDONLY | O_DIRECTORY, 0);
+  struct dirent *de;
+  DIR *d;
+
+  if (fd < 0)
+    return 0; /* not a directory, or missing: no match */
+  d = fdopendir(fd);
+  if (!d) {
+    close(fd);
+    return 0;
+  }
+  while ((de = readdir(d))) {
+    char *p;
+
+    if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0 ||
+        fnmatch(comp, de->d_name, FNM_PERIOD) != 0)
+      continue;
+    if (asprintf(&p, "%s/%s", dir, de->d_name) < 0)
+      p = NULL;
+    if (pathv_add(out, p) < 0) {
+      closedir(d);
+      return -1;
+    }
+  }
+  closedir(d);
+  return 0;
+}
+
+static int
+tree_glob(void *opaque, const char *root, const char *pattern, struct brig_fj_match **matches,
+          size_t *n)
+{
+  const struct tree *t = opaque;
+  struct pathv cur = { 0 }, next = { 0 };
+  const char *p = pattern;
+  int r = ENOMEM;
+
+  (void)root;
+  *matches = NULL;
+  *n = 0;
+  if (pathv_add(&cur, strdup("")) < 0)
+    return ENOMEM;
+  while (*p) {
+    size_t len;
+
+    while (*p == '/')
+      p++;
+    len = strcspn(p, "/");
+    if (!len)
+      break;
+    for (size_t i = 0; i < cur.n; i++) {
+      char *s;
+
+      if (has_glob(p, len)) {
+        char *comp = strndup(p, len);
+
+        if (!comp || glob_dir(t, cur.v[i], comp, &next) < 0) {
+          free(comp);
+          goto out;
+        }
+        free(comp);
+        continue;
+      }
+      if (asprintf(&s, "%s/%.*s", cur.v[i], (int)len, p) < 0)
+        s = NULL;
+      if (pathv_add(&next, s) < 0)
+        goto out;
+    }
+    pathv_free(&cur);
+    cur = next;
+    next = (struct pathv){ 0 };
+    p += len;
+  }
+  qsort(cur.v, cur.n, sizeof(char *), strp_cmp);
+  *matches = calloc(cur.n ? cur.n : 1, sizeof(**matches));
+  if (!*matches)
+    goto out;
+  for (size_t i = 0; i < cur.n; i++) {
+    struct brig_fj_match *m = &(*matches)[*n];
+    const char *path = cur.v[i][0] ? cur.v[i] : "/";
+    struct stat st;
+    int fd;
+
+    if (i > 0 && strcmp(cur.v[i], cur.v[i - 1]) == 0)
+      continue;
+    fd = tree_openat(t, path, O_PATH | O_NOFOLLOW, 0);
+    if (fd < 0)
+      continue; /* does not exist */
+    m->symlink = fstat(fd, &st) == 0 && S_ISLNK(st.st_mode);
+    close(fd);
+    m->type = BRIG_FJ_FT_OTHER;
+    fd = tree_openat(t, path, O_PATH, 0);
+    if (fd >= 0 && fstat(fd, &st) == 0)
+      m->type = S_ISDIR(st.st_mode)   ? BRIG_FJ_FT_DIR
+                : S_ISREG(st.st_mode) ? BRIG_FJ_FT_FILE
+                                      : BRIG_FJ_FT_OTHER;
+    if (fd >= 0)
+      close(fd);
+    m->path = strdup(path);
+    if (!m->path)
+      goto out;
+    (*n)++;
+  }
+  r = 0;
+out:
+  if (r || *n == 0) { /* no match: no array, as the default glob */
+    brig_fj_matches_free(*matches, *n);
+    *matches = NULL;
+    *n = 0;
+  }
+  pathv_free(&cur);
+  pathv_free(&next);
+  return r;
+}
+
+static int
+tree_node(void *opaque, const char *root, const char *path, struct brig_fj_node *node)
+{
+  const struct tree *t = opaque;
+  struct stat st;
+  int fd, r = 0;
+
+  (void)root;
+  memset(node, 0, sizeof(*node));
+  fd = tree_openat(t, path, O_PATH, 0);
+  if (fd < 0)
+    return errno;
+  if (fstat(fd, &st) < 0)
+    r = errno;
+  else if (!(node->real = tree_fd_path(t, fd)))
+    r = EXDEV;
+  close(fd);
+  if (r)
+    return r;
+  if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)) {
+    node->dev_type = S_ISCHR(st.st_mode) ? 'c' : 'b';
+    node->major = major(st.st_rdev);
+    node->minor = minor(st.st_rdev);
+  }
+  node->mode = st.st_mode & 07777;
+  node->uid = st.st_uid;
+  node->gid = st.st_gid;
+  return 0;
+}
+
+/* PATH of the tree with every symlink resolved inside it; the part that
+ * does not exist (yet: a mount point, a staged bind) is kept as it is. */
+static char *
+tree_canonical(const struct tree *t, const char *path)
+{
+  const char *slash;
+  char *parent, *cp, *r;
+  int fd;
+
+  fd = tree_openat(t, path, O_PATH, 0);
+  if (fd >= 0) {
+    r = tree_fd_path(t, fd);
+    close(fd);
+    return r;
+  }
+  if (errno != ENOENT)
+    return NULL;
+  slash = strrchr(path, '/');
+  if (!slash || slash == path)
+    return strdup(path[0] == '/' ? path : "/");
+  parent = strndup(path, (size_t)(slash - path));
+  cp = parent ? tree_canonical(t, parent) : NULL;
+  free(parent);
+  if (!cp)
+    return NULL;
+  if (asprintf(&r, "%s%s", strcmp(cp, "/") == 0 ? "" : cp, slash) < 0)
+    r = NULL;
+  free(cp);
+  return r;
+}
+
+/* ---- the target user ---- */
+
+static const char *
+env_get(const oci_process *p, const char *name)
+{
+  size_t l = strlen(name);
+
+  for (size_t i = 0; p && i < p->env_len; i++)
+    if (strncmp(p->env[i], name, l) == 0 && p->env[i][l] == '=')
+      return p->env[i] + l + 1;
+  return NULL;
+}
+
+/* The home of UID in the tree's /etc/passwd, malloc'd; NULL if none. */
+static char *
+passwd_home(const struct tree *t, uid_t uid)
+{
+  _cleanup_free_ char *buf = NULL;
+  char *line, *save = NULL;
+  size_t len = 0;
+  ssize_t k;
+  int fd = tree_openat(t, "/etc/passwd", O_RDONLY, 0);
+
+  if (fd < 0)
+    return NULL;
+  buf = malloc(1 << 20);
+  while (buf && len < (1 << 20) - 1 && (k = read(fd, buf + len, (1 << 20) - 1 - len)) > 0)
+    len += (size_t)k;
+  close(fd);
+  if (!buf)
+    return NULL;
+  buf[len] = '\0';
+  for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+    char *f[7] = { 0 }, *s = line, *end;
+    size_t nf = 0;
+
+    while (nf < 7) {
+      f[nf++] = s;
+      s = strchr(s, ':');
+      if (!s)
+        break;
+      *s++ = '\0';
+    }
+    if (nf < 6 || !f[2][0])
+      continue;
+    errno = 0;
+    if (strtoul(f[2], &end, 10) == uid && !*end && !errno && f[5][0] == '/')
+      return strdup(f[5]);
+  }
+  return NULL;
+}
+
+/* run.brig.firejail.home, HOME, the rootfs' passwd, "/": malloc'd. */
+static int
+target_home(const oci_spec *spec, const struct tree *t, char **home, brig_error **err)
+{
+  const char *h = oci_strmap_get(&spec->annotations, BRIG_FJ_ANN_HOME);
+
+  if (h) {
+    if (h[0] != '/')
+      return brig_fail(err, 0, ANN "%s: must be an absolute path, got '%s'", BRIG_FJ_ANN_HOME, h);
+    *home = strdup(h);
+  } else if ((h = env_get(spec->process, "HOME")) && h[0] == '/') {
+    *home = strdup(h);
+  } else {
+    *home = passwd_home(t, spec->process->user->uid);
+    if (!*home)
+      *home = strdup("/");
+  }
+  return *home ? 0 : brig_fail(err, ENOMEM, ANN "%s", BRIG_FJ_ANN_PROFILE);
+}
+
+/* ---- the conversion ---- */
+
+static int
+conditions(struct brig_fj_context *ctx, const oci_spec *spec, brig_error **err)
+{
+  const char *v = oci_strmap_get(&spec->annotations, BRIG_FJ_ANN_CONDITION);
+  _cleanup_free_ char *cfg_path = NULL, *copy = NULL;
+  char *cfg = NULL, *perr = NULL, *tok, *save = NULL;
+  size_t len;
+
+  if (asprintf(&cfg_path, "%s/firejail.config", ctx->cfg_dir) < 0)
+    return brig_fail(err, ENOMEM, ANN "%s", BRIG_FJ_ANN_PROFILE);
+  if (brig_fj_read_file_default(NULL, cfg_path, &cfg, &len) == 0 &&
+      brig_fj_context_apply_config(ctx, cfg_path, cfg, len, &perr) < 0) {
+    brig_fail(err, 0, ANN "%s: %s", BRIG_FJ_ANN_PROFILE, perr);
+    free(cfg);
+    free(perr);
+    return -1;
+  }
+  free(cfg);
+  if (!v)
+    return 0;
+  copy = strdup(v);
+  if (!copy)
+    return brig_fail(err, ENOMEM, ANN "%s", BRIG_FJ_ANN_CONDITION);
+  for (tok = strtok_r(copy, ", \t\n", &save); tok; tok = strtok_r(NULL, ", \t\n", &save)) {
+    const char *eq = strchr(tok, '=');
+    size_t l = eq ? (size_t)(eq - tok) : strlen(tok);
+    unsigned bit = brig_fj_condition_lookup(tok, l);
+
+    if (!bit)
+      return brig_fail(err, 0, ANN "%s: unknown condition '%.*s'", BRIG_FJ_ANN_CONDITION, (int)l,
+                       tok);
+    if (!eq || strcmp(eq + 1, "yes") == 0)
+      ctx->conditions |= bit;
+    else if (strcmp(eq + 1, "no") == 0)
+      ctx->conditions &= ~bit;
+    else
+      return brig_fail(err, 0, ANN "%s: '%s': expected NAME, NAME=yes or NAME=no",
+                       BRIG_FJ_ANN_CONDITION, tok);
+  }
+  return 0;
+}
+
+/* The directories of PATH in the process environment (for ${PATH}). */
+static size_t
+path_dirs(const oci_spec *spec, char *buf, const char **dirs, size_t max)
+{
+  const char *p = env_get(spec->process, "PATH");
+  size_t n = 0;
+  char *tok, *save = NULL;
+
+  if (!p)
+    return 0;
+  strncpy(buf, p, PATH_MAX - 1);
+  buf[PATH_MAX - 1] = '\0';
+  for (tok = strtok_r(buf, ":", &save); tok && n < max; tok = strtok_r(NULL, ":", &save))
+    if (tok[0] == '/')
+      dirs[n++] = tok;
+  return n;
+}
+
+/* Bind sources the conversion wrote (ROOTFS + path) resolved inside the
+ * rootfs: no symlink of the image leads a source out of it. */
+static int
+canonical_sources(oci_spec *spec, size_t from, const char *rootfs, const struct tree *t,
+                  brig_error **err)
+{
+  size_t rl = strlen(rootfs);
+
+  while (rl > 1 && rootfs[rl - 1] == '/')
+    rl--;
+  if (rl == 1)
+    rl = 0;
+  for (size_t i = from; i < spec->mounts_len; i++) {
+    oci_mount *m = &spec->mounts[i];
+    char *c, *src;
+
+    if (!m->type || strcmp(m->type, "bind") || !m->source || strncmp(m->source, rootfs, rl) ||
+        m->source[rl] != '/')
+      continue;
+    c = tree_canonical(t, m->source + rl);
+    if (!c)
+      return brig_fail(err, errno ? errno : EXDEV, ANN "%s: bind source %s", BRIG_FJ_ANN_PROFILE,
+                       m->source);
+    if (asprintf(&src, "%.*s%s", (int)rl, rootfs, c) < 0) {
+      free(c);
+      return brig_fail(err, ENOMEM, ANN "%s", BRIG_FJ_ANN_PROFILE);
+    }
+    free(c);
+    free(m->source);
+    m->source = src;
+  }
+  return 0;
+}
+
+static int
+convert(oci_spec *spec, const char *profile, const char *rootfs, const struct tree *t, bool quiet,
+        brig_error **err)
+{
+  struct brig_fj_context ctx;
+  struct brig_fj_oci_options opts;
+  struct brig_fj_warnings warnings = { 0 };
+  _cleanup_free_ char *home = NULL, *user_dir = NULL;
+  char *perr = NULL, pathbuf[PATH_MAX];
+  const char *dirs[64];
+  struct passwd *pw;
+  size_t from = spec->mounts_len;
+  int r;
+
+  if (!spec->process || !spec->process->user)
+    return brig_fail(err, 0, ANN "%s: needs process.user", BRIG_FJ_ANN_PROFILE);
+  if (!profile[0])
+    return brig_fail(err, 0, ANN "%s: must not be empty", BRIG_FJ_ANN_PROFILE);
+  if (target_home(spec, t, &home, err) < 0)
+    return -1;
+  brig_fj_context_init(&ctx);
+  ctx.home = home;
+  ctx.uid = spec->process->user->uid;
+  /* Profiles are host files: the .local overrides of the user running
+   * brig, as with Firejail, not of the container's user. */
+  pw = getpwuid(geteuid());
+  if (pw && pw->pw_dir && pw->pw_dir[0] == '/' &&
+      asprintf(&user_dir, "%s/.config/firejail", pw->pw_dir) < 0)
+    user_dir = NULL;
+  ctx.user_dir = user_dir ? user_dir : "/nonexistent";
+  ctx.n_path_dirs = path_dirs(spec, pathbuf, dirs, sizeof(dirs) / sizeof(dirs[0]));
+  ctx.path_dirs = ctx.n_path_dirs ? dirs : NULL;
+  if (conditions(&ctx, spec, err) < 0)
+    return -1;
+
+  brig_fj_oci_options_init(&opts);
+  opts.root_dir = rootfs;
+  opts.glob = tree_glob;
+  opts.node = tree_node;
+  opts.glob_opaque = (void *)t;
+  opts.home = home;
+  opts.uid = spec->process->user->uid;
+  opts.gid = spec->process->user->gid;
+  r = brig_firejail_apply(spec, profile, &ctx, &opts, &warnings, &perr);
+  if (r < 0) {
+    const char *why = perr && strncmp(perr, "firejail: ", 10) == 0 ? perr + 10 : perr;
+
+    brig_fail(err, 0, ANN "%s: %s", BRIG_FJ_ANN_PROFILE, why ? why : "out of memory");
+    free(perr);
+    brig_fj_warnings_free(&warnings);
+    return -1;
+  }
+  for (size_t i = 0; !quiet && i < warnings.n; i++)
+    brig_warn(ANN "%s: %s", BRIG_FJ_ANN_PROFILE, warnings.items[i]);
+  brig_fj_warnings_free(&warnings);
+  return canonical_sources(spec, from, rootfs, t, err);
+}
+
+/* ---- what a converted spec leaves to brig ---- */
+
+static bool
+under(const char *path, const char *dir)
+{
+  size_t l = strlen(dir);
+
+  return strcmp(dir, "/") != 0 && strncmp(path, dir, l) == 0 && (path[l] == '/' || !path[l]);
+}
+
+/* mkdir -p PATH (mkfile: the last component a file) in the tree, refusing
+ * symlinks, as the calling process's user. */
+static int
+make_path(const struct tree *t, const char *path, bool file)
+{
+  _cleanup_free_ char *copy = strdup(path);
+  char *comp, *save = NULL, *next;
+  int dir = tree_openat(t, "/", O_PATH | O_DIRECTORY, 0);
+
+  if (!copy || dir < 0) {
+    if (dir >= 0)
+      close(dir);
+    return -1;
+  }
+  for (comp = strtok_r(copy, "/", &save); comp; comp = next) {
+    struct open_how how = { .flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+                            .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS };
+    int fd;
+
+    next = strtok_r(NULL, "/", &save);
+    if (!next && file) {
+      fd = openat(dir, comp, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
+    } else {
+      if (mkdirat(dir, comp, 0755) < 0 && errno != EEXIST) {
+        close(dir);
+        return -1;
+      }
+      fd = (int)syscall(SYS_openat2, dir, comp, &how, sizeof(how));
+    }
+    close(dir);
+    if (fd < 0)
+      return -1;
+    dir = fd;
+  }
+  close(dir);
+  return 0;
+}
+
+/* Firejail's mkdir/mkfile: only in the home, /tmp and ${RUNUSER}, as the
+ * user (a child process with their ids), missing parents included. */
+static void
+make_paths(const oci_spec *spec, const struct tree *t, const char *home)
+{
+  const char *dirs = oci_strmap_get(&spec->annotations, BRIG_FJ_ANN_MKDIR);
+  const char *files = oci_strmap_get(&spec->annotations, BRIG_FJ_ANN_MKFILE);
+  uid_t uid = spec->process->user->uid;
+  gid_t gid = spec->process->user->gid;
+  char runuser[64];
+  pid_t pid;
+  int status;
+
+  if (!dirs && !files)
+    return;
+  snprintf(runuser, sizeof(runuser), "/run/user/%u", (unsigned)uid);
+  pid = fork();
+  if (pid < 0) {
+    brig_warn(ANN "%s: fork: %s", BRIG_FJ_ANN_MKDIR, strerror(errno));
+    return;
+  }
+  if (pid == 0) {
+    if (setgroups(0, NULL) < 0 || setresgid(gid, gid, gid) < 0 || setresuid(uid, uid, uid) < 0)
+      _exit(1);
+    for (int k = 0; k < 2; k++) {
+      _cleanup_free_ char *copy = strdup(k ? (files ? files : "") : (dirs ? dirs : ""));
+      char *p, *save = NULL;
+
+      for (p = copy ? strtok_r(copy, "\n", &save) : NULL; p; p = strtok_r(NULL, "\n", &save)) {
+        const char *key = k ? BRIG_FJ_ANN_MKFILE : BRIG_FJ_ANN_MKDIR;
+
+        if (p[0] != '/' || strstr(p, "/../") ||
+            !(under(p, home) || under(p, "/tmp") || under(p, runuser))) {
+          brig_warn(ANN "%s: %s: only paths in the home, /tmp and %s are created", key, p, runuser);
+          continue;
+        }
+        if (make_path(t, p, k == 1) < 0)
+          brig_warn(ANN "%s: %s: %s", key, p, strerror(errno));
+      }
+    }
+    _exit(0);
+  }
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+    ;
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+    brig_warn(ANN "%s: cannot switch to user %u", BRIG_FJ_ANN_MKDIR, (unsigned)uid);
+}
+
+/* A file of the state directory bound read-only on DEST, inserted before
+ * the first mount at or above /etc so that the /etc binds of the
+ * conversion carry it along.  Skipped (warning) when DEST is a symlink
+ * whose target is missing: its mount point would be created through it. */
+static int
+bind_state_file(oci_spec *spec, const struct tree *t, const char *state_dir, const char *name,
+                const char *data, const char *dest, const char *key, brig_error **err)
+{
+  _cleanup_free_ char *src = NULL, *abs = NULL;
+  oci_mount *mounts, *m;
+  size_t at = spec->mounts_len;
+  int fd;
+
+  fd = tree_openat(t, dest, O_PATH, 0);
+  if (fd >= 0) {
+    close(fd);
+  } else {
+    fd = tree_openat(t, dest, O_PATH | O_NOFOLLOW, 0);
+    if (fd >= 0) {
+      close(fd);
+      brig_warn(ANN "%s: %s is a dangling symlink in the rootfs: not replaced", key, dest);
+      return 0;
+    }
+  }
+  abs = realpath(state_dir, NULL);
+  if (!abs || asprintf(&src, "%s/%s", abs, name) < 0)
+    return brig_fail(err, errno ? errno : ENOMEM, ANN "%s: state dir", key);
+  {
+    _cleanup_close_ int dfd = open(abs, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+    if (dfd < 0 || brig_write_new_file(dfd, name, data, strlen(data), 0644, err) < 0)
+      return dfd < 0 ? brig_fail(err, errno, ANN "%s: %s", key, abs)
+                     : brig_error_wrap(err, ANN "%s", key);
+  }
+  for (size_t i = 0; i < spec->mounts_len; i++)
+    if (strcmp(spec->mounts[i].destination, "/etc") == 0 ||
+        strncmp(spec->mounts[i].destination, "/etc/", 5) == 0) {
+      at = i;
+      break;
+    }
+  mounts = realloc(spec->mounts, (spec->mounts_len + 1) * sizeof(*mounts));
+  if (!mounts)
+    return brig_fail(err, ENOMEM, ANN "%s", key);
+  spec->mounts = mounts;
+  memmove(&mounts[at + 1], &mounts[at], (spec->mounts_len - at) * sizeof(*mounts));
+  spec->mounts_len++;
+  spec->has_mounts = true;
+  m = &mounts[at];
+  memset(m, 0, sizeof(*m));
+  m->destination = strdup(dest);
+  m->type = strdup("bind");
+  m->source = strdup(src);
+  m->options = calloc(4, sizeof(char *));
+  if (m->options) {
+    m->options[0] = strdup("bind");
+    m->options[1] = strdup("ro");
+    m->options[2] = strdup("nosuid");
+    m->options_len = 3;
+    m->has_options = true;
+  }
+  if (!m->destination || !m->type || !m->source || !m->options || !m->options[0] ||
+      !m->options[1] || !m->options[2])
+    return brig_fail(err, ENOMEM, ANN "%s", key);
+  return 0;
+}
+
+static int
+dns_file(oci_spec *spec, const struct tree *t, const char *state_dir, brig_error **err)
+{
+  const char *v = oci_strmap_get(&spec->annotations, BRIG_FJ_ANN_DNS);
+  _cleanup_free_ char *copy = NULL, *text = NULL;
+  char *tok, *save = NULL;
+  size_t len = 0;
+
+  if (!v)
+    return 0;
+  copy = strdup(v);
+  text = calloc(1, strlen(v) * 2 + 64);
+  if (!copy || !text)
+    return brig_fail(err, ENOMEM, ANN "%s", BRIG_FJ_ANN_DNS);
+  for (tok = strtok_r(copy, "\n", &save); tok; tok = strtok_r(NULL, "\n", &save)) {
+    if (strspn(tok, "0123456789abcdefABCDEF.:%") != strlen(tok))
+      return brig_fail(err, 0, ANN "%s: '%s' is not an IP address", BRIG_FJ_ANN_DNS, tok);
+    len += (size_t)sprintf(text + len, "nameserver %s\n", tok);
+  }
+  return bind_state_file(spec, t, state_dir, "resolv.conf", text, "/etc/resolv.conf",
+                         BRIG_FJ_ANN_DNS, err);
+}
+
+static int
+machine_id_file(oci_spec *spec, const struct tree *t, const char *state_dir, brig_error **err)
+{
+  const char *v = oci_strmap_get(&spec->annotations, BRIG_FJ_ANN_MACHINE_ID);
+  unsigned char b[16];
+  char text[34];
+
+  if (!v)
+    return 0;
+  if (strcmp(v, "random"))
+    return brig_fail(err, 0, ANN "%s: expected random, got '%s'", BRIG_FJ_ANN_MACHINE_ID, v);
+  if (getrandom(b, sizeof(b), 0) != (ssize_t)sizeof(b))
+    return brig_fail(err, errno, ANN "%s: getrandom", BRIG_FJ_ANN_MACHINE_ID);
+  for (size_t i = 0; i < sizeof(b); i++)
+    sprintf(text + 2 * i, "%02x", b[i]);
+  text[32] = '\n';
+  text[33] = '\0';
+  return bind_state_file(spec, t, state_dir, "machine-id", text, "/etc/machine-id",
+                         BRIG_FJ_ANN_MACHINE_ID, err);
+}
+
+static char *
+rootfs_path(const oci_spec *spec, const char *bundle)
+{
+  char *p;
+
+  if (!spec->root || !spec->root->path)
+    return NULL;
+  if (spec->root->path[0] == '/')
+    return strdup(spec->root->path);
+  if (asprintf(&p, "%s/%s", bundle, spec->root->path) < 0)
+    return NULL;
+  return p;
+}
+
+static int
+open_rootfs(const oci_spec *spec, const char *rootfs, struct tree *t, brig_error **err)
+{
+  if (!spec->root || !spec->root->path)
+    return brig_fail(err, 0, ANN "%s: needs root.path", BRIG_FJ_ANN_PROFILE);
+  if (!rootfs)
+    return brig_fail(err, ENOMEM, ANN "%s", BRIG_FJ_ANN_PROFILE);
+  if (tree_open(t, rootfs) < 0)
+    return brig_fail(err, errno, ANN "%s: root.path %s", BRIG_FJ_ANN_PROFILE, rootfs);
+  return 0;
+}
+
+int
+brig_annotations_firejail_convert(oci_spec *spec, const char *rootfs, brig_error **err)
+{
+  const char *profile = oci_strmap_get(&spec->annotations, BRIG_FJ_ANN_PROFILE);
+  struct tree t = { -1, NULL, 0 };
+  int r;
+
+  if (!profile || oci_strmap_get(&spec->annotations, BRIG_FJ_ANN_CONVERTED))
+    return 0;
+  if (open_rootfs(spec, rootfs, &t, err) < 0)
+    return -1;
+  r = convert(spec, profile, rootfs, &t, true, err);
+  tree_close(&t);
+  return r;
+}
+
+int
+brig_annotations_apply(oci_spec *spec, const char *bundle, const char *state_dir, brig_error **err)
+{
+  const char *profile = oci_strmap_get(&spec->annotations, BRIG_FJ_ANN_PROFILE);
+  _cleanup_free_ char *rootfs = NULL, *home = NULL;
+  struct tree t = { -1, NULL, 0 };
+  int r = -1;
+
+  if (!profile && !oci_strmap_get(&spec->annotations, BRIG_FJ_ANN_CONVERTED))
+    return 0;
+  rootfs = rootfs_path(spec, bundle);
+  if (open_rootfs(spec, rootfs, &t, err) < 0)
+    return -1;
+  if (profile && !oci_strmap_get(&spec->annotations, BRIG_FJ_ANN_CONVERTED) &&
+      convert(spec, profile, rootfs, &t, false, err) < 0)
+    goto out;
+  if (oci_strmap_get(&spec->annotations, BRIG_FJ_ANN_PRIVATE_LIB))
+    brig_warn(ANN "%s: not applied: brig does not build a private library directory",
+              BRIG_FJ_ANN_PRIVATE_LIB);
+  if (spec->process && spec->process->user) {
+    if (target_home(spec, &t, &home, err) < 0)
+      goto out;
+    make_paths(spec, &t, home);
+  }
+  if (dns_file(spec, &t, state_dir, err) < 0 || machine_id_file(spec, &t, state_dir, err) < 0)
+    goto out;
+  r = 0;
+out:
+  tree_close(&t);
+  return r;
+}

@@ -386,10 +386,15 @@ setup(brig_cgroup *cg, const oci_linux *linux_cfg, pid_t pid, brig_cgroup **out,
 {
   size_t i;
 
+  for (i = 0; i < cg->n; i++)
+    if (make_dirs(&cg->h[i], err) < 0)
+      goto fail;
   if (cg->layout == BRIG_CGROUP_LAYOUT_UNIFIED) {
     /* Like runc: every controller the root offers, so that a later update
      * finds its files.  A controller the kernel refuses here shows up as a
-     * missing file when the spec asks for it. */
+     * missing file when the spec asks for it.  After make_dirs: the walk
+     * writes subtree_control of every level down to the leaf's parent,
+     * which must exist (the leaf is still empty, so enabling is allowed). */
     for (i = 0; v2_default_controllers[i]; i++) {
       brig_error *e = NULL;
 
@@ -401,9 +406,6 @@ setup(brig_cgroup *cg, const oci_linux *linux_cfg, pid_t pid, brig_cgroup **out,
       }
     }
   }
-  for (i = 0; i < cg->n; i++)
-    if (make_dirs(&cg->h[i], err) < 0)
-      goto fail;
   if (pid > 0) {
     if (brig_cgroup_enter(cg, pid, err) < 0)
       goto fail;

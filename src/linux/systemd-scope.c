@@ -1,4 +1,6 @@
 #define _GNU_SOURCE
+#include "config.h" /* HAVE_SYSTEMD */
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>

@@ -48,6 +48,11 @@ brig_fail(brig_error **err, int errnum, const char *fmt, ...)
       msg = what;
     }
   }
+  /* A caller that does not want the error (a cleanup path) passes NULL. */
+  if (!err) {
+    free(msg);
+    return -1;
+  }
   brig_error_clear(err);
   *err = error_new(errnum, msg);
   return -1;
@@ -60,7 +65,7 @@ brig_error_wrap(brig_error **err, const char *fmt, ...)
   va_list ap;
   int r;
 
-  if (!*err || *err == &brig_error_oom)
+  if (!err || !*err || *err == &brig_error_oom)
     return -1;
   va_start(ap, fmt);
   r = vasprintf(&what, fmt, ap);
@@ -87,6 +92,8 @@ brig_error_free(brig_error *err)
 void
 brig_error_clear(brig_error **errp)
 {
+  if (!errp)
+    return;
   brig_error_free(*errp);
   *errp = NULL;
 }

@@ -16,7 +16,8 @@ typedef struct brig_error {
 
 /* Sets *err to fmt, followed by ": strerror(errnum)" when errnum != 0.
  * Returns -1 so that `return brig_fail(err, errno, "open %s", p);` reads
- * naturally.  If *err is already set it is replaced. */
+ * naturally.  If *err is already set it is replaced; err may be NULL (a
+ * cleanup path that has no use for the message). */
 int brig_fail(brig_error **err, int errnum, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 

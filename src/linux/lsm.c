@@ -63,11 +63,19 @@ brig_lsm_selinux_built(void)
 #endif
 }
 
+/* Both answers are kept from the first question: the libraries look at
+ * securityfs and selinuxfs, which the container's mount namespace does not
+ * have, so brig asks on the host (brig_lsm_probe) before the init or an
+ * exec'd process enters it, and they inherit the answer. */
+static int apparmor_cached = -1, selinux_cached = -1;
+
 bool
 brig_lsm_apparmor_available(void)
 {
 #ifdef HAVE_APPARMOR
-  return aa_is_enabled() == 1;
+  if (apparmor_cached < 0)
+    apparmor_cached = aa_is_enabled() == 1;
+  return apparmor_cached;
 #else
   return false;
 #endif
@@ -77,10 +85,19 @@ bool
 brig_lsm_selinux_available(void)
 {
 #ifdef HAVE_SELINUX
-  return is_selinux_enabled() == 1;
+  if (selinux_cached < 0)
+    selinux_cached = is_selinux_enabled() == 1;
+  return selinux_cached;
 #else
   return false;
 #endif
+}
+
+void
+brig_lsm_probe(void)
+{
+  brig_lsm_apparmor_available();
+  brig_lsm_selinux_available();
 }
 
 /* 0: apply the label; 1: skip it (warned once); -1: error. */

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "linux/caps.h"
+#include "linux/lsm.h"
 #include "linux/mounts.h"
 #include "linux/namespaces.h"
 #include "linux/rlimits.h"
@@ -585,6 +586,7 @@ create_locked(const brig_create_opts *o, create_ctx *c, brig_error **err)
     brig_fail(err, errno, "open /proc");
     goto fail;
   }
+  brig_lsm_probe();
   c->pid = brig_spawn_init(&c->ns, !o->init_is_our_child, &c->pidfd, err);
   if (c->pid == 0)
     child_main(c, sv[1]);

@@ -22,6 +22,9 @@ packages=(
   bash-completion zsh fish
   # style checks (make lint)
   clang-format cppcheck
+  # the VM lane (make check-vm): a Debian 12 image made by debootstrap,
+  # booted by qemu (mkfs.ext4 -d from e2fsprogs fills its disk)
+  qemu-system-x86 qemu-utils debootstrap e2fsprogs
 )
 
 missing=()

@@ -6,17 +6,19 @@ lifecycle_setup "cgroup commands"
 
 cgbase=/brig-it-cmds-$$
 cleanup_cgroups() {
-  for d in /sys/fs/cgroup/*"$cgbase" /sys/fs/cgroup/*/"$cgbase"; do
-    [ -d "$d" ] && find "$d" -depth -type d -exec rmdir {} + 2>/dev/null
+  for h in $(cg_roots); do
+    [ -d "$h$cgbase" ] && find "$h$cgbase" -depth -type d -exec rmdir {} + 2>/dev/null
   done
 }
 trap 'B delete --force c1 >/dev/null 2>&1; cleanup_cgroups; tap_cleanup' EXIT
 
-cg() { # cg CONTROLLER FILE: the file of c1's cgroup in that v1 hierarchy
-  for h in "/sys/fs/cgroup/$1" /sys/fs/cgroup/*,"$1" /sys/fs/cgroup/"$1",*; do
-    [ -e "$h$cgbase/c1/$2" ] && { cat "$h$cgbase/c1/$2"; return; }
-  done
-  return 1
+cg() { # cg CONTROLLER FILE: the v1 file of c1's cgroup, or its v2 counterpart
+  case $2 in
+  freezer.state) cg_frozen "$cgbase/c1" ;;
+  memory.limit_in_bytes) cg_cat memory "$cgbase/c1" "$2" memory.max ;;
+  cpu.shares) cg_cat cpu "$cgbase/c1" "$2" cpu.weight ;;
+  *) cg_cat "$1" "$cgbase/c1" "$2" ;;
+  esac
 }
 
 # A counter in the rootfs' /tmp (the bundle's rootfs is shared read-only:
@@ -80,12 +82,12 @@ B resume c1
 # ---- update ----
 echo '{"memory":{"limit":67108864,"swap":134217728},"cpu":{"shares":512}}' | B update --resources - c1
 ok $? "update --resources - (stdin)"
-[ "$(cg memory memory.limit_in_bytes)" = 67108864 ] && [ "$(cg cpu cpu.shares)" = 512 ]
+[ "$(cg memory memory.limit_in_bytes)" = 67108864 ] && [ "$(cg cpu cpu.shares)" = "$(cg_shares 512)" ]
 ok $? "memory.limit_in_bytes and cpu.shares changed"
 B update --memory 128m --memory-swap 1g --pids-limit 50 --cpu-shares 256 c1
 ok $? "update with flags"
 [ "$(cg memory memory.limit_in_bytes)" = 134217728 ] && [ "$(cg pids pids.max)" = 50 ] &&
-  [ "$(cg cpu cpu.shares)" = 256 ]
+  [ "$(cg cpu cpu.shares)" = "$(cg_shares 256)" ]
 ok $? "memory 128m, pids.max 50, cpu.shares 256"
 [ "$(jq -c '[.linux.resources.memory.limit, .linux.resources.memory.swap, .linux.resources.pids.limit, .linux.resources.cpu.shares]' "$ROOT/c1/config.json")" = '[134217728,1073741824,50,256]' ]
 ok $? "the saved config.json has the new resources"

@@ -71,3 +71,63 @@ wait_stopped() {
   done
   return 1
 }
+
+# ---- cgroups: the same tests on v1, hybrid and pure v2 (tests/vm) ----
+
+# cg_unified: true on a pure cgroup v2 host (systemd's default layout).
+cg_unified() {
+  [ "$(stat -fc %T /sys/fs/cgroup 2>/dev/null)" = cgroup2fs ]
+}
+
+# cg_roots: the mount point of every cgroup hierarchy, v1 and v2 (on pure
+# v2 that is /sys/fs/cgroup alone, whose subdirectories are cgroups).
+cg_roots() {
+  awk '{ for (i = 7; $i != "-"; i++); if ($(i + 1) == "cgroup" || $(i + 1) == "cgroup2") print $5 }' \
+    /proc/self/mountinfo | sort -u
+}
+
+# cg_file CONTROLLER CGPATH V1FILE [V2FILE]: the path of a cgroup's file,
+# in CONTROLLER's v1 hierarchy or, on pure v2, the unified one.
+cg_file() {
+  if cg_unified; then
+    echo "/sys/fs/cgroup$2/${4:-$3}"
+    return 0
+  fi
+  for h in "/sys/fs/cgroup/$1" /sys/fs/cgroup/*,"$1" /sys/fs/cgroup/"$1",*; do
+    [ -d "$h" ] && { echo "$h$2/$3"; return 0; }
+  done
+  return 1
+}
+
+cg_cat() { # cg_cat as cg_file: the file's content
+  f=$(cg_file "$@") && cat "$f"
+}
+
+# cg_shares N: what cpu.shares N reads as: N on v1, on v2 the cpu.weight
+# of brig's conversion (linear [2, 262144] -> [1, 10000], as runc's).
+cg_shares() {
+  if cg_unified; then echo $((1 + ($1 - 2) * 9999 / 262142)); else echo "$1"; fi
+}
+
+# cg_frozen CGPATH: FROZEN or THAWED, from freezer.state (v1) or the
+# "frozen" key of cgroup.events (v2).
+cg_frozen() {
+  if cg_unified; then
+    case $(awk '$1 == "frozen" { print $2 }' "/sys/fs/cgroup$1/cgroup.events") in
+    1) echo FROZEN ;;
+    0) echo THAWED ;;
+    esac
+  else
+    cg_cat freezer "$1" freezer.state
+  fi
+}
+
+# cg_in PID CGPATH: /proc/PID/cgroup puts the process in CGPATH, in the
+# memory hierarchy on v1 and in the unified one on v2.
+cg_in() {
+  if cg_unified; then
+    grep -qxF "0::$2" "/proc/$1/cgroup"
+  else
+    grep -q "^[0-9]*:memory:$2\$" "/proc/$1/cgroup"
+  fi
+}

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #ifdef HAVE_SYSTEMD
+#include <dlfcn.h>
 #include <systemd/sd-bus.h>
 #endif
 
@@ -109,12 +110,88 @@ brig_systemd_scope_names(const char *id, const char *cgroups_path, char **unit, 
 
 #ifdef HAVE_SYSTEMD
 
+/* libsystemd is opened only when --systemd-cgroup is used: linked in, it
+ * and what it pulls (libgcrypt, liblzma, libzstd, liblz4) cost every brig
+ * process about 1 MB of memory and its relocations, in each of the execs
+ * of a create.  The names below stand for pointers into the library. */
+static __typeof__(sd_bus_new) *p_sd_bus_new;
+static __typeof__(sd_bus_set_address) *p_sd_bus_set_address;
+static __typeof__(sd_bus_start) *p_sd_bus_start;
+static __typeof__(sd_bus_unref) *p_sd_bus_unref;
+static __typeof__(sd_bus_open_system) *p_sd_bus_open_system;
+static __typeof__(sd_bus_message_new_method_call) *p_sd_bus_message_new_method_call;
+static __typeof__(sd_bus_message_append) *p_sd_bus_message_append;
+static __typeof__(sd_bus_message_open_container) *p_sd_bus_message_open_container;
+static __typeof__(sd_bus_message_close_container) *p_sd_bus_message_close_container;
+static __typeof__(sd_bus_message_unref) *p_sd_bus_message_unref;
+static __typeof__(sd_bus_flush_close_unref) *p_sd_bus_flush_close_unref;
+static __typeof__(sd_bus_call) *p_sd_bus_call;
+static __typeof__(sd_bus_error_free) *p_sd_bus_error_free;
+static __typeof__(sd_bus_call_method) *p_sd_bus_call_method;
+static __typeof__(sd_bus_error_has_name) *p_sd_bus_error_has_name;
+#define sd_bus_new p_sd_bus_new
+#define sd_bus_set_address p_sd_bus_set_address
+#define sd_bus_start p_sd_bus_start
+#define sd_bus_unref p_sd_bus_unref
+#define sd_bus_open_system p_sd_bus_open_system
+#define sd_bus_message_new_method_call p_sd_bus_message_new_method_call
+#define sd_bus_message_append p_sd_bus_message_append
+#define sd_bus_message_open_container p_sd_bus_message_open_container
+#define sd_bus_message_close_container p_sd_bus_message_close_container
+#define sd_bus_message_unref p_sd_bus_message_unref
+#define sd_bus_flush_close_unref p_sd_bus_flush_close_unref
+#define sd_bus_call p_sd_bus_call
+#define sd_bus_error_free p_sd_bus_error_free
+#define sd_bus_call_method p_sd_bus_call_method
+#define sd_bus_error_has_name p_sd_bus_error_has_name
+
+static int
+load_libsystemd(brig_error **err)
+{
+  static void *lib;
+
+  if (lib)
+    return 0;
+  lib = dlopen("libsystemd.so.0", RTLD_NOW | RTLD_LOCAL);
+  if (!lib)
+    return brig_fail(err, 0, "--systemd-cgroup: cannot load libsystemd: %s", dlerror());
+  *(void **)&p_sd_bus_new = dlsym(lib, "sd_bus_new");
+  *(void **)&p_sd_bus_set_address = dlsym(lib, "sd_bus_set_address");
+  *(void **)&p_sd_bus_start = dlsym(lib, "sd_bus_start");
+  *(void **)&p_sd_bus_unref = dlsym(lib, "sd_bus_unref");
+  *(void **)&p_sd_bus_open_system = dlsym(lib, "sd_bus_open_system");
+  *(void **)&p_sd_bus_message_new_method_call = dlsym(lib, "sd_bus_message_new_method_call");
+  *(void **)&p_sd_bus_message_append = dlsym(lib, "sd_bus_message_append");
+  *(void **)&p_sd_bus_message_open_container = dlsym(lib, "sd_bus_message_open_container");
+  *(void **)&p_sd_bus_message_close_container = dlsym(lib, "sd_bus_message_close_container");
+  *(void **)&p_sd_bus_message_unref = dlsym(lib, "sd_bus_message_unref");
+  *(void **)&p_sd_bus_flush_close_unref = dlsym(lib, "sd_bus_flush_close_unref");
+  *(void **)&p_sd_bus_call = dlsym(lib, "sd_bus_call");
+  *(void **)&p_sd_bus_error_free = dlsym(lib, "sd_bus_error_free");
+  *(void **)&p_sd_bus_call_method = dlsym(lib, "sd_bus_call_method");
+  *(void **)&p_sd_bus_error_has_name = dlsym(lib, "sd_bus_error_has_name");
+  if (!p_sd_bus_new || !p_sd_bus_set_address || !p_sd_bus_start || !p_sd_bus_unref ||
+      !p_sd_bus_open_system || !p_sd_bus_message_new_method_call || !p_sd_bus_message_append ||
+      !p_sd_bus_message_open_container || !p_sd_bus_message_close_container ||
+      !p_sd_bus_message_unref || !p_sd_bus_flush_close_unref || !p_sd_bus_call ||
+      !p_sd_bus_error_free || !p_sd_bus_call_method || !p_sd_bus_error_has_name) {
+    dlclose(lib);
+    lib = NULL;
+    return brig_fail(err, 0, "--systemd-cgroup: libsystemd lacks the sd-bus calls brig needs");
+  }
+  return 0;
+}
+
 /* systemd's private socket needs no dbus-daemon (root only); the system
  * bus is the fallback. */
 static int
 bus_open(sd_bus **bus, brig_error **err)
 {
-  int r = sd_bus_new(bus);
+  int r;
+
+  if (load_libsystemd(err) < 0)
+    return -1;
+  r = sd_bus_new(bus);
 
   if (r >= 0)
     r = sd_bus_set_address(*bus, "unix:path=/run/systemd/private");

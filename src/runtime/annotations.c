@@ -302,14 +302,7 @@ tree_node(void *opaque, const char *root, const char *path, struct brig_fj_node 
   close(fd);
   if (r)
     return r;
-  if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)) {
-    node->dev_type = S_ISCHR(st.st_mode) ? 'c' : 'b';
-    node->major = major(st.st_rdev);
-    node->minor = minor(st.st_rdev);
-  }
-  node->mode = st.st_mode & 07777;
-  node->uid = st.st_uid;
-  node->gid = st.st_gid;
+  brig_fj_node_set_stat(node, &st);
   return 0;
 }
 

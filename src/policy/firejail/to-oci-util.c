@@ -420,15 +420,21 @@ brig_fj_node_default(void *opaque, const char *root, const char *path, struct br
     return r;
   if (!node->real)
     return ENOMEM;
-  if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)) {
-    node->dev_type = S_ISCHR(st.st_mode) ? 'c' : 'b';
-    node->major = major(st.st_rdev);
-    node->minor = minor(st.st_rdev);
-  }
-  node->mode = st.st_mode & 07777;
-  node->uid = st.st_uid;
-  node->gid = st.st_gid;
+  brig_fj_node_set_stat(node, &st);
   return 0;
+}
+
+void
+brig_fj_node_set_stat(struct brig_fj_node *node, const struct stat *st)
+{
+  if (S_ISCHR(st->st_mode) || S_ISBLK(st->st_mode)) {
+    node->dev_type = S_ISCHR(st->st_mode) ? 'c' : 'b';
+    node->major = major(st->st_rdev);
+    node->minor = minor(st->st_rdev);
+  }
+  node->mode = st->st_mode & 07777;
+  node->uid = st->st_uid;
+  node->gid = st->st_gid;
 }
 
 bool

@@ -88,6 +88,11 @@ struct brig_fj_node {
   unsigned uid, gid;
 };
 
+struct stat;
+/* The device type and numbers, permissions and owner of *st into *node
+ * (for the node functions of the host tree and of a container's rootfs). */
+void brig_fj_node_set_stat(struct brig_fj_node *node, const struct stat *st);
+
 /* Fills *node for PATH of the tree at ROOT; 0, or a positive errno value. */
 typedef int (*brig_fj_node_fn)(void *opaque, const char *root, const char *path,
                                struct brig_fj_node *node);

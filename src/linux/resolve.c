@@ -13,6 +13,21 @@
 #include "linux/resolve.h"
 
 int
+brig_openat2(int dirfd, const char *path, const struct open_how *how)
+{
+  int fd, tries = 0;
+
+  /* openat2(2): with RESOLVE_IN_ROOT or RESOLVE_BENEATH the kernel answers
+   * EAGAIN when a rename or a mount anywhere in the system raced with the
+   * lookup (the caller "should retry").  Busy hosts, many containers
+   * starting at once, hit it. */
+  do
+    fd = (int)syscall(SYS_openat2, dirfd, path, how, sizeof(*how));
+  while (fd < 0 && errno == EAGAIN && ++tries < 64);
+  return fd;
+}
+
+int
 brig_openat_in_root(int rootfd, const char *path, int flags)
 {
   struct open_how how = {
@@ -24,7 +39,7 @@ brig_openat_in_root(int rootfd, const char *path, int flags)
     path++;
   if (!*path)
     path = ".";
-  return (int)syscall(SYS_openat2, rootfd, path, &how, sizeof(how));
+  return brig_openat2(rootfd, path, &how);
 }
 
 static int open_in_root(int rootfd, const char *path, enum brig_create_kind kind, int depth);

@@ -24,4 +24,9 @@ int brig_open_in_root(int rootfd, const char *path, enum brig_create_kind kind);
 /* openat2(RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS) with the given flags. */
 int brig_openat_in_root(int rootfd, const char *path, int flags);
 
+struct open_how;
+/* openat2(2), retried while the kernel says EAGAIN (a concurrent rename or
+ * mount raced with a RESOLVE_IN_ROOT/BENEATH lookup). */
+int brig_openat2(int dirfd, const char *path, const struct open_how *how);
+
 #endif

@@ -35,6 +35,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "linux/resolve.h"
 #include "policy/firejail/to-oci.h"
 #include "runtime/annotations.h"
 #include "util/cleanup.h"
@@ -91,7 +92,7 @@ tree_openat(const struct tree *t, const char *path, int flags, uint64_t extra)
 
   while (*path == '/')
     path++;
-  return (int)syscall(SYS_openat2, t->fd, *path ? path : ".", &how, sizeof(how));
+  return brig_openat2(t->fd, *path ? path : ".", &how);
 }
 
 /* The path inside the tree that FD (opened in it) names; NULL if the
@@ -600,7 +601,7 @@ make_path(const struct tree *t, const char *path, bool file)
         close(dir);
         return -1;
       }
-      fd = (int)syscall(SYS_openat2, dir, comp, &how, sizeof(how));
+      fd = brig_openat2(dir, comp, &how);
     }
     close(dir);
     if (fd < 0)

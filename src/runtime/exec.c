@@ -58,8 +58,6 @@
 #include "util/file-util.h"
 #include "util/fs.h"
 
-#define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
-
 typedef struct exec_ctx {
   const brig_exec_opts *o;
   brig_cdir cdir;
@@ -278,40 +276,11 @@ proc_cwd(exec_ctx *x, brig_error **err)
 static int
 proc_find_executable(exec_ctx *x, brig_error **err)
 {
-  const char *name = x->process->args[0], *path = NULL;
-  struct stat st;
-  size_t i;
-
   x->env = x->process->env ? x->process->env : (char *[]){ NULL };
-  if (strchr(name, '/')) {
-    if (stat(name, &st) < 0)
-      return brig_fail(err, errno, "exec %s", name);
-    if (!S_ISREG(st.st_mode))
-      return brig_fail(err, EACCES, "exec %s", name);
-    x->path = (char *)name;
-    return 0;
-  }
-  for (i = 0; x->env[i]; i++)
-    if (strncmp(x->env[i], "PATH=", 5) == 0)
-      path = x->env[i] + 5;
-  if (!path)
-    path = DEFAULT_PATH;
-  while (*path) {
-    size_t len = strcspn(path, ":");
-    char *cand = NULL;
-
-    if (asprintf(&cand, "%.*s/%s", (int)len, len ? path : ".", name) < 0)
-      return brig_fail(err, ENOMEM, "exec %s", name);
-    if (stat(cand, &st) == 0 && S_ISREG(st.st_mode) && access(cand, X_OK) == 0) {
-      x->path = cand;
-      return 0;
-    }
-    free(cand);
-    path += len;
-    if (*path == ':')
-      path++;
-  }
-  return brig_fail(err, ENOENT, "exec %s", name);
+  x->path = brig_find_executable(x->process->args[0], x->env);
+  if (!x->path)
+    return brig_fail(err, errno, "exec %s", x->process->args[0]);
+  return 0;
 }
 
 static int

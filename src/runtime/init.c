@@ -55,8 +55,6 @@
 #define CLOSE_RANGE_CLOEXEC (1U << 2)
 #endif
 
-#define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
-
 typedef struct init_exec {
   char *path; /* executable, resolved in the container */
   char **env; /* NULL-terminated */
@@ -280,39 +278,14 @@ init_env(brig_init_ctx *ctx, init_exec *x, brig_error **err)
 static int
 init_find_executable(brig_init_ctx *ctx, init_exec *x, brig_error **err)
 {
-  const char *name = ctx->spec->process->args[0], *path = NULL;
-  struct stat st;
-  size_t i;
+  const char *name = ctx->spec->process->args[0];
 
-  if (strchr(name, '/')) {
-    if (stat(name, &st) < 0)
-      return brig_fail(err, errno, "exec %s", name);
-    if (!S_ISREG(st.st_mode))
-      return brig_fail(err, EACCES, "exec %s", name);
-    x->path = strdup(name);
-    return x->path ? 0 : brig_fail(err, ENOMEM, "exec");
-  }
-  for (i = 0; x->env[i]; i++)
-    if (strncmp(x->env[i], "PATH=", 5) == 0)
-      path = x->env[i] + 5;
-  if (!path)
-    path = DEFAULT_PATH;
-  while (*path) {
-    size_t len = strcspn(path, ":");
-    char *cand = NULL;
-
-    if (asprintf(&cand, "%.*s/%s", (int)len, len ? path : ".", name) < 0)
-      return brig_fail(err, ENOMEM, "exec");
-    if (stat(cand, &st) == 0 && S_ISREG(st.st_mode) && access(cand, X_OK) == 0) {
-      x->path = cand;
-      return 0;
-    }
-    free(cand);
-    path += len;
-    if (*path == ':')
-      path++;
-  }
-  return brig_fail(err, 0, "exec: \"%s\": executable file not found in $PATH", name);
+  x->path = brig_find_executable(name, x->env);
+  if (x->path)
+    return 0;
+  if (errno == ENOENT && !strchr(name, '/'))
+    return brig_fail(err, 0, "exec: \"%s\": executable file not found in $PATH", name);
+  return brig_fail(err, errno, "exec %s", name);
 }
 
 static int

@@ -1,6 +1,10 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "util/fs.h"
@@ -44,4 +48,42 @@ brig_write_new_file(int dirfd, const char *name, const char *data, size_t len, m
     return brig_fail(err, saved, "close %s", name);
   }
   return 0;
+}
+
+char *
+brig_find_executable(const char *name, char *const *env)
+{
+  const char *path = NULL;
+  struct stat st;
+  size_t i;
+
+  if (strchr(name, '/')) {
+    if (stat(name, &st) < 0)
+      return NULL;
+    if (!S_ISREG(st.st_mode)) {
+      errno = EACCES;
+      return NULL;
+    }
+    return strdup(name);
+  }
+  for (i = 0; env && env[i]; i++)
+    if (strncmp(env[i], "PATH=", 5) == 0)
+      path = env[i] + 5;
+  if (!path)
+    path = BRIG_DEFAULT_PATH;
+  while (*path) {
+    size_t len = strcspn(path, ":");
+    char *cand = NULL;
+
+    if (asprintf(&cand, "%.*s/%s", (int)len, len ? path : ".", name) < 0)
+      return NULL;
+    if (stat(cand, &st) == 0 && S_ISREG(st.st_mode) && access(cand, X_OK) == 0)
+      return cand;
+    free(cand);
+    path += len;
+    if (*path == ':')
+      path++;
+  }
+  errno = ENOENT;
+  return NULL;
 }

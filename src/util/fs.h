@@ -14,6 +14,16 @@
 int brig_write_new_file(int dirfd, const char *name, const char *data, size_t len, mode_t mode,
                         brig_error **err);
 
+/* The PATH a process gets when its env has none (runc's). */
+#define BRIG_DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+/* execvp(3)'s lookup, in the caller's root: name as it is when it has a
+ * '/', else the first executable regular file NAME in the PATH of env
+ * (NULL-terminated; BRIG_DEFAULT_PATH without one).  A malloc'd path, or
+ * NULL with errno (ENOENT: not found in PATH; EACCES: not a regular
+ * file). */
+char *brig_find_executable(const char *name, char *const *env);
+
 /* write() until done, retrying on EINTR.  Returns 0 or -1 with errno. */
 int brig_write_all(int fd, const void *data, size_t len);
 

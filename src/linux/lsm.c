@@ -94,10 +94,14 @@ brig_lsm_selinux_available(void)
 }
 
 void
-brig_lsm_probe(void)
+brig_lsm_probe(const oci_process *p, const oci_linux *l)
 {
-  brig_lsm_apparmor_available();
-  brig_lsm_selinux_available();
+  /* Only what a label of p or l will ask: a container without labels
+   * spends no syscall on it. */
+  if (p && p->apparmor_profile && p->apparmor_profile[0])
+    brig_lsm_apparmor_available();
+  if ((p && p->selinux_label && p->selinux_label[0]) || (l && l->mount_label && l->mount_label[0]))
+    brig_lsm_selinux_available();
 }
 
 /* 0: apply the label; 1: skip it (warned once); -1: error. */

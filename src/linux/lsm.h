@@ -29,10 +29,11 @@ bool brig_lsm_selinux_built(void);
 bool brig_lsm_apparmor_available(void);
 bool brig_lsm_selinux_available(void);
 
-/* Asks both questions now, on the host's view, and keeps the answers for
- * this process and its children (the init, an exec'd process), which ask
- * again inside the container where securityfs and selinuxfs are absent. */
-void brig_lsm_probe(void);
+/* Asks, now, on the host's view, the questions the labels of p and l will
+ * raise, and keeps the answers for this process and its children (the
+ * init, an exec'd process), which ask again inside the container where
+ * securityfs and selinuxfs are absent. */
+void brig_lsm_probe(const oci_process *p, const oci_linux *l);
 
 /* process.apparmorProfile and process.selinuxLabel for the next execve(). */
 int brig_lsm_apply_exec_label(const oci_process *p, brig_error **err);

@@ -586,7 +586,7 @@ create_locked(const brig_create_opts *o, create_ctx *c, brig_error **err)
     brig_fail(err, errno, "open /proc");
     goto fail;
   }
-  brig_lsm_probe();
+  brig_lsm_probe(c->spec->process, c->spec->linux);
   c->pid = brig_spawn_init(&c->ns, !o->init_is_our_child, &c->pidfd, err);
   if (c->pid == 0)
     child_main(c, sv[1]);

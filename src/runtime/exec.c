@@ -678,7 +678,7 @@ brig_container_exec(const brig_exec_opts *o, int *status, brig_error **err)
     if (pidfd_sock < 0)
       goto out;
   }
-  brig_lsm_probe();
+  brig_lsm_probe(x.process, NULL);
   if (exec_spawn(&x, err) < 0 || exec_release(&x, err) < 0)
     goto out;
   if (proxy_sock >= 0) {

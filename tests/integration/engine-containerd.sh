@@ -62,8 +62,10 @@ RT() {
 TTY() {
   set -- sh -c 'stty rows 30 cols 100 && exec "$@"' sh "$@"
   if command -v script >/dev/null 2>&1; then
+    # %q quotes for bash (a newline becomes $'\n'), and script(1) runs the
+    # command with $SHELL, which CI may leave unset or set to dash.
     cmd=$(printf '%q ' "$@")
-    timeout 30 script -qec "$cmd" /dev/null </dev/null >"$TEST_TMP/tty.raw" 2>&1
+    SHELL=/bin/bash timeout 30 script -qec "$cmd" /dev/null </dev/null >"$TEST_TMP/tty.raw" 2>&1
   else
     timeout 30 python3 -c 'import os, pty, sys; sys.exit(os.waitstatus_to_exitcode(pty.spawn(sys.argv[1:])))' \
       "$@" </dev/null >"$TEST_TMP/tty.raw" 2>&1

@@ -468,45 +468,58 @@ int
 brig_mounts_mask_prepare(const oci_linux *l, brig_mask_prep *p, brig_error **err)
 {
   _cleanup_close_ int devnull = -1;
-  size_t i;
 
-  p->null_mnt = NULL;
-  p->n = 0;
+  p->null_mnt = p->attached = -1;
   if (!l || l->masked_paths_len == 0)
     return 0;
   devnull = brig_trusted_devnull(err);
   if (devnull < 0)
     return brig_error_wrap(err, "maskedPaths");
-  p->null_mnt = calloc(l->masked_paths_len, sizeof(int));
-  if (!p->null_mnt)
-    return brig_fail(err, ENOMEM, "maskedPaths");
-  /* One detached copy per path: the old root (and with it the mount of
-   * devnull) is gone after pivot_root, a detached tree is attached once. */
-  for (i = 0; i < l->masked_paths_len; i++) {
-    int fd = (int)syscall(SYS_open_tree, devnull, "",
-                          AT_EMPTY_PATH | OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
-
-    if (fd < 0) {
-      brig_fail(err, errno, "maskedPaths: clone /dev/null");
-      brig_mask_prep_close(p);
-      return -1;
-    }
-    p->null_mnt[p->n++] = fd;
-  }
+  p->null_mnt =
+      (int)syscall(SYS_open_tree, devnull, "", AT_EMPTY_PATH | OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+  if (p->null_mnt < 0)
+    return brig_fail(err, errno, "maskedPaths: clone /dev/null");
   return 0;
 }
 
 void
 brig_mask_prep_close(brig_mask_prep *p)
 {
-  size_t i;
+  if (p->null_mnt >= 0)
+    close(p->null_mnt);
+  if (p->attached >= 0)
+    close(p->attached);
+  p->null_mnt = p->attached = -1;
+}
 
-  for (i = 0; i < p->n; i++)
-    if (p->null_mnt[i] >= 0)
-      close(p->null_mnt[i]);
-  free(p->null_mnt);
-  p->null_mnt = NULL;
-  p->n = 0;
+/* Covers dst with the trusted /dev/null: the detached copy the first
+ * time, then clones of that copy's mount (the container runs nothing yet,
+ * so that mount is still the trusted node). */
+static int
+mask_file(brig_mask_prep *prep, int dst)
+{
+  int mnt;
+
+  if (prep->attached < 0) {
+    if (prep->null_mnt < 0 || attach(prep->null_mnt, dst) < 0)
+      return -1;
+    prep->attached = prep->null_mnt;
+    prep->null_mnt = -1;
+    return 0;
+  }
+  mnt = (int)syscall(SYS_open_tree, prep->attached, "",
+                     AT_EMPTY_PATH | OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+  if (mnt < 0)
+    return -1;
+  if (attach(mnt, dst) < 0) {
+    int saved = errno;
+
+    close(mnt);
+    errno = saved;
+    return -1;
+  }
+  close(mnt);
+  return 0;
 }
 
 int
@@ -517,8 +530,6 @@ brig_mounts_mask(const oci_linux *l, brig_mask_prep *prep, brig_error **err)
 
   if (!l || l->masked_paths_len == 0)
     return 0;
-  if (prep->n != l->masked_paths_len)
-    return brig_fail(err, EINVAL, "maskedPaths");
   root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (root < 0)
     return brig_fail(err, errno, "open /");
@@ -541,11 +552,8 @@ brig_mounts_mask(const oci_linux *l, brig_mask_prep *prep, brig_error **err)
       mnt = (int)syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_RDONLY);
       if (mnt < 0 || attach(mnt, dst) < 0)
         return brig_fail(err, errno, "mask %s", p);
-    } else {
-      if (attach(prep->null_mnt[i], dst) < 0)
-        return brig_fail(err, errno, "mask %s", p);
-      close(prep->null_mnt[i]);
-      prep->null_mnt[i] = -1;
+    } else if (mask_file(prep, dst) < 0) {
+      return brig_fail(err, errno, "mask %s", p);
     }
   }
   return 0;

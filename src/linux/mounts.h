@@ -30,13 +30,22 @@ bool brig_mounts_have_cgroup(const oci_spec *spec);
  * device 1:3 ("/dev/null is not the null device" otherwise). */
 int brig_trusted_devnull(brig_error **err);
 
-/* Detached copies of a trusted /dev/null, one per masked path, made before
- * pivot_root so that a masked file is never covered with whatever the
- * container's /dev/null is (CVE-2025-31133). */
+/* A detached copy of a trusted /dev/null, made before pivot_root so that
+ * a masked file is never covered with whatever the container's /dev/null
+ * is (CVE-2025-31133).  The first masked file gets it; the others get
+ * clones of that mount once it is attached (attached).  Not one copy per
+ * path: closing a copy that was never attached (a masked path that is a
+ * directory or missing) unmounts it, and each unmount waits for an RCU
+ * grace period (about 0.3 ms; podman's list has nine such paths here). */
 typedef struct brig_mask_prep {
-  int *null_mnt;
-  size_t n;
+  int null_mnt; /* detached, -1 once attached */
+  int attached; /* the first masked file's mount, -1 until then */
 } brig_mask_prep;
+
+#define BRIG_MASK_PREP_INIT        \
+  {                                \
+    .null_mnt = -1, .attached = -1 \
+  }
 
 int brig_mounts_mask_prepare(const oci_linux *linux_, brig_mask_prep *prep, brig_error **err);
 void brig_mask_prep_close(brig_mask_prep *prep);

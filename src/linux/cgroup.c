@@ -482,11 +482,3 @@ brig_cgroup_enter(brig_cgroup *cg, pid_t pid, brig_error **err)
       return -1;
   return 0;
 }
-
-int
-brig_cgroup_fd_for_clone(brig_cgroup *cg)
-{
-  if (cg->layout != BRIG_CGROUP_LAYOUT_UNIFIED || cg->unified < 0)
-    return -1;
-  return open(cg->h[cg->unified].dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
-}

@@ -11,9 +11,11 @@
  *
  * Order of calls for the runtime (see the CGROUPS section of docs/brig.1.md):
  *   create   brig_cgroup_create() before the container process exists;
- *            then CLONE_INTO_CGROUP with brig_cgroup_fd_for_clone() when it
- *            returns an fd, else brig_cgroup_enter(pid) right after clone,
- *            before the child is released.  Save brig_cgroup_serialize().
+ *            brig_cgroup_join_prepare(), clone3 with CLONE_INTO_CGROUP on
+ *            join.clone_fd, brig_cgroup_join_self() first thing in the
+ *            child, brig_cgroup_join_finish(pid) in brig (see
+ *            cgroup-join.c for why not brig_cgroup_enter(pid)).  Save
+ *            brig_cgroup_serialize().
  *   later    brig_cgroup_deserialize()/brig_cgroup_load() from the state dir.
  *   update   brig_cgroup_apply_resources().
  *   pause    brig_cgroup_freeze(true/false).
@@ -76,9 +78,30 @@ int brig_cgroup_apply_resources(brig_cgroup *cg, const oci_resources *r, brig_er
 /* Moves pid into the cgroup in every hierarchy. */
 int brig_cgroup_enter(brig_cgroup *cg, pid_t pid, brig_error **err);
 
-/* O_PATH directory fd of the cgroup for clone3(CLONE_INTO_CGROUP) when the
- * layout is unified; -1 otherwise (then use brig_cgroup_enter). */
-int brig_cgroup_fd_for_clone(brig_cgroup *cg);
+/* Joining the cgroup from the new process itself (cgroup-join.c). */
+typedef struct brig_cgroup_join {
+  int clone_fd;           /* cgroup2 directory for CLONE_INTO_CGROUP, -1 if none */
+  int *tasks_fd;          /* each v1 hierarchy's `tasks`, write-only */
+  const char **tasks_dir; /* their directories, for errors (owned by the cgroup) */
+  size_t n_tasks;
+  bool into_cgroup; /* set by whoever cloned: the kernel honoured clone_fd */
+} brig_cgroup_join;
+
+void brig_cgroup_join_init(brig_cgroup_join *j);
+
+/* Before the clone: opens what the child and the clone need. */
+int brig_cgroup_join_prepare(const brig_cgroup *cg, brig_cgroup_join *j, brig_error **err);
+
+/* In the single-threaded child, before it does anything else: moves itself
+ * into every v1 hierarchy's cgroup and closes those fds. */
+int brig_cgroup_join_self(brig_cgroup_join *j, brig_error **err);
+
+/* In brig after the clone: the cgroup2 hierarchy by pid when the kernel
+ * did not honour CLONE_INTO_CGROUP. */
+int brig_cgroup_join_finish(const brig_cgroup *cg, const brig_cgroup_join *j, pid_t pid,
+                            brig_error **err);
+
+void brig_cgroup_join_close(brig_cgroup_join *j);
 
 int brig_cgroup_freeze(brig_cgroup *cg, bool frozen, brig_error **err);
 int brig_cgroup_is_frozen(brig_cgroup *cg, bool *frozen, brig_error **err);

@@ -10,6 +10,7 @@ BRIG_CGROUP_LIB_SOURCES = \
 	src/linux/cgroup.h src/linux/cgroup.c \
 	src/linux/cgroup-internal.h src/linux/cgroup-util.c \
 	src/linux/cgroup-lifecycle.c \
+	src/linux/cgroup-join.c \
 	src/linux/cgroup-state.c \
 	src/linux/cgroup-stats.c \
 	src/linux/cgroup-v1.c \

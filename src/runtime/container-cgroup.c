@@ -44,13 +44,14 @@ brig_container_cgroup_create(enum brig_cgroup_manager manager, const char *id, c
 }
 
 int
-brig_container_cgroup_enter(brig_cgroup **cg, const brig_scope_plan *plan, const char *id,
-                            pid_t pid, const oci_spec *spec, brig_error **err)
+brig_container_cgroup_enter(brig_cgroup **cg, const brig_scope_plan *plan,
+                            const brig_cgroup_join *join, const char *id, pid_t pid,
+                            const oci_spec *spec, brig_error **err)
 {
   const oci_resources *r = spec->linux ? spec->linux->resources : NULL;
 
   if (*cg)
-    return brig_cgroup_enter(*cg, pid, err);
+    return brig_cgroup_join_finish(*cg, join, pid, err);
   if (!plan->unit)
     return 0;
   if (brig_systemd_scope_start(plan->unit, id, pid, r, err) < 0)

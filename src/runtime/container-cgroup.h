@@ -26,11 +26,14 @@ int brig_container_cgroup_create(enum brig_cgroup_manager manager, const char *i
                                  const oci_spec *spec, brig_cgroup **out, brig_scope_plan *plan,
                                  brig_error **err);
 
-/* Once the init exists, before it runs anything of the container's: moves
- * it into *cg, or starts the planned scope with it and adopts the scope's
- * cgroup into *cg (resources and device rules written). */
-int brig_container_cgroup_enter(brig_cgroup **cg, const brig_scope_plan *plan, const char *id,
-                                pid_t pid, const oci_spec *spec, brig_error **err);
+/* Once the init exists, before it runs anything of the container's:
+ * finishes its move into *cg (join: it was cloned with it and moves itself
+ * into the v1 hierarchies, see cgroup-join.c), or starts the planned scope
+ * with it and adopts the scope's cgroup into *cg (resources and device
+ * rules written). */
+int brig_container_cgroup_enter(brig_cgroup **cg, const brig_scope_plan *plan,
+                                const brig_cgroup_join *join, const char *id, pid_t pid,
+                                const oci_spec *spec, brig_error **err);
 
 /* A failed create: removes the cgroup and stops the scope, if any. */
 void brig_container_cgroup_abandon(brig_cgroup *cg, const brig_scope_plan *plan);

@@ -66,7 +66,8 @@ typedef struct create_ctx {
   bool hooks_ran;               /* create hooks ran: a failure runs poststop (runtime.md) */
   brig_seccomp_filter *seccomp;
   brig_cgroup *cgroup;
-  brig_scope_plan scope; /* --systemd-cgroup: started once the init exists */
+  brig_cgroup_join cgroup_join; /* how the init gets into cgroup (cgroup-join.c) */
+  brig_scope_plan scope;        /* --systemd-cgroup: started once the init exists */
 } create_ctx;
 
 static int
@@ -306,6 +307,7 @@ child_main(create_ctx *c, int child_sock)
     .listen_fds = listen_fds(),
     .seccomp = c->seccomp,
     .unshare_cgroupns = (c->cgroup || c->scope.unit) && (c->ns.all_flags & CLONE_NEWCGROUP),
+    .cgroup_join = c->cgroup ? &c->cgroup_join : NULL,
   };
 
   /* The lock belongs to brig: the init must not keep the directory locked
@@ -423,6 +425,17 @@ init_exited(create_ctx *c, brig_error **err)
   return brig_fail(err, 0, "container init exited during setup");
 }
 
+/* A send or receive on the sync socket failed: the init's end is gone
+ * when it died (it joins its cgroup first thing, so a tiny memory limit
+ * kills it before brig's first message). */
+static int
+sync_failed(create_ctx *c, brig_error **err)
+{
+  if (errno == ECONNRESET || errno == EPIPE)
+    return init_exited(c, err);
+  return brig_fail(err, errno, "sync with the container init");
+}
+
 /* brig's side of the sync protocol (spawn.h), until READY. */
 static int
 talk_to_init(create_ctx *c, brig_error **err)
@@ -436,22 +449,23 @@ talk_to_init(create_ctx *c, brig_error **err)
   /* From here on `brig state` (a hook may call it) sees "creating" and
    * the pid; create writes "created" at READY. */
   if (brig_proc_stat(c->pid, &c->starttime, NULL) < 0)
-    return brig_fail(err, 0, "container init exited during setup");
+    return init_exited(c, err);
   /* Into its cgroup before it runs anything of the container's. */
-  if (brig_container_cgroup_enter(&c->cgroup, &c->scope, c->o->id, c->pid, c->spec, err) < 0 ||
+  if (brig_container_cgroup_enter(&c->cgroup, &c->scope, &c->cgroup_join, c->o->id, c->pid, c->spec,
+                                  err) < 0 ||
       brig_container_cgroup_save(&c->cdir, c->cgroup, &c->scope, err) < 0)
     return -1;
   if (brig_state_save(&c->cdir, c->state, c->starttime, err) < 0)
     return -1;
   if (brig_sync_send(c->sock, BRIG_SYNC_GO, 0, pid, -1) < 0)
-    return brig_fail(err, errno, "sync with the container init");
+    return sync_failed(c, err);
   for (;;) {
     brig_sync_msg msg = { 0 };
     int fd, r;
 
     r = brig_sync_recv(c->sock, &msg, &fd);
     if (r < 0)
-      return brig_fail(err, errno, "sync with the container init");
+      return sync_failed(c, err);
     if (r == 0)
       return init_exited(c, err);
     switch (msg.type) {
@@ -466,7 +480,7 @@ talk_to_init(create_ctx *c, brig_error **err)
       if (run_create_hooks(c, err) < 0)
         return -1;
       if (brig_sync_send(c->sock, BRIG_SYNC_GO, 0, pid, -1) < 0)
-        return brig_fail(err, errno, "sync with the container init");
+        return sync_failed(c, err);
       break;
     case BRIG_SYNC_PTY:
       if (fd < 0)
@@ -522,6 +536,7 @@ create_ctx_free(create_ctx *c)
   free(c->bundle);
   free(c->rootfs);
   brig_seccomp_filter_free(c->seccomp);
+  brig_cgroup_join_close(&c->cgroup_join);
   brig_cgroup_free(c->cgroup);
   brig_scope_plan_clear(&c->scope);
   brig_cdir_close(&c->cdir);
@@ -587,7 +602,11 @@ create_locked(const brig_create_opts *o, create_ctx *c, brig_error **err)
     goto fail;
   }
   brig_lsm_probe(c->spec->process, c->spec->linux);
-  c->pid = brig_spawn_init(&c->ns, !o->init_is_our_child, &c->pidfd, err);
+  if (c->cgroup && brig_cgroup_join_prepare(c->cgroup, &c->cgroup_join, err) < 0) {
+    close(sv[1]);
+    goto fail;
+  }
+  c->pid = brig_spawn_init(&c->ns, !o->init_is_our_child, &c->cgroup_join, &c->pidfd, err);
   if (c->pid == 0)
     child_main(c, sv[1]);
   close(sv[1]);
@@ -631,7 +650,9 @@ fail:
 #define CREATE_CTX_INIT(opts_)                                                                  \
   {                                                                                             \
     .o = (opts_), .cdir = BRIG_CDIR_INIT, .console_fd = -1, .pidfd_sock = -1, .proxy_sock = -1, \
-    .fifo_fd = -1, .sock = -1, .pid = -1, .pidfd = -1, .proc_fd = -1                            \
+    .fifo_fd = -1, .sock = -1, .pid = -1, .pidfd = -1, .proc_fd = -1, .cgroup_join = {          \
+      .clone_fd = -1                                                                            \
+    }                                                                                           \
   }
 
 int

@@ -499,7 +499,7 @@ helper_run(exec_ctx *x)
   }
   close(x->init_pidfd);
   x->init_pidfd = -1;
-  pid = brig_spawn_clone(0, true, &pidfd, &err);
+  pid = brig_spawn_clone(0, true, NULL, &pidfd, &err);
   if (pid == 0)
     proc_run(x);
   if (pid < 0)

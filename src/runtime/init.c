@@ -87,6 +87,10 @@ static brig_cgroup_view cgroup_view; /* for a cgroup mount, read before the cgro
 static int
 init_prepare_process(brig_init_ctx *ctx, brig_error **err)
 {
+  /* Before anything is charged to brig's cgroup, and meanwhile brig
+   * writes the id maps and the state. */
+  if (ctx->cgroup_join && brig_cgroup_join_self(ctx->cgroup_join, err) < 0)
+    return -1;
   inherited_umask = umask(0);
   if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
     return brig_fail(err, errno, "prctl PR_SET_DUMPABLE");
@@ -106,8 +110,8 @@ init_prepare_process(brig_init_ctx *ctx, brig_error **err)
   return 0;
 }
 
-static int proc_fd = -1;         /* host /proc, O_PATH: reopens exec.fifo after pivot_root */
-static brig_mask_prep mask_prep; /* trusted /dev/null copies for maskedPaths */
+static int proc_fd = -1; /* host /proc, O_PATH: reopens exec.fifo after pivot_root */
+static brig_mask_prep mask_prep = BRIG_MASK_PREP_INIT; /* trusted /dev/null for maskedPaths */
 
 /* The namespaces given by path were entered before the clone (so was the
  * host's /proc opened, by brig, before it entered a mount namespace given

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 
 #include "libocispec/ocispec.h"
+#include "linux/cgroup.h"
 #include "linux/namespaces.h"
 
 struct brig_seccomp_filter;
@@ -31,6 +32,9 @@ typedef struct brig_init_ctx {
   /* The cgroup namespace is unshared after brig moved the init into its
    * cgroup (at the first GO), so that the cgroup is its root. */
   bool unshare_cgroupns;
+  /* The container's cgroup, joined first thing (NULL: brig places the
+   * init itself, or there is no cgroup). */
+  brig_cgroup_join *cgroup_join;
 } brig_init_ctx;
 
 /* The syscalls the init makes after an early seccomp load (a filter with

@@ -58,7 +58,8 @@ brig_sync_recv(int sock, brig_sync_msg *msg, int *fd)
 }
 
 pid_t
-brig_spawn_clone(uint64_t ns_flags, bool parent_is_caller, int *pidfd, brig_error **err)
+brig_spawn_clone(uint64_t ns_flags, bool parent_is_caller, brig_cgroup_join *cgroup, int *pidfd,
+                 brig_error **err)
 {
   struct clone_args args;
   long pid;
@@ -69,16 +70,33 @@ brig_spawn_clone(uint64_t ns_flags, bool parent_is_caller, int *pidfd, brig_erro
   /* With CLONE_PARENT the exit signal is our own one (SIGCHLD for the
    * caller), and clone3 wants exit_signal 0. */
   args.exit_signal = parent_is_caller ? 0 : SIGCHLD;
-  pid = syscall(SYS_clone3, &args, sizeof(args));
-  if (pid < 0 && errno == EINVAL && parent_is_caller) {
-    /* The caller is the init of a pid namespace: CLONE_PARENT is refused,
-     * the init becomes our child and is reparented when we exit. */
-    args.flags &= ~(uint64_t)CLONE_PARENT;
-    args.exit_signal = SIGCHLD;
-    pid = syscall(SYS_clone3, &args, sizeof(args));
+  if (cgroup && cgroup->clone_fd >= 0) {
+    args.flags |= CLONE_INTO_CGROUP;
+    args.cgroup = (uint64_t)cgroup->clone_fd;
   }
-  if (pid < 0)
+  for (;;) {
+    pid = syscall(SYS_clone3, &args, sizeof(args));
+    if (pid >= 0)
+      break;
+    if (args.flags & CLONE_INTO_CGROUP) {
+      /* A kernel before 5.7, or a cgroup outside a cgroup namespace we
+       * joined: brig_cgroup_join_finish writes the pid instead, and
+       * reports the real problem if there is one. */
+      args.flags &= ~(uint64_t)CLONE_INTO_CGROUP;
+      args.cgroup = 0;
+      continue;
+    }
+    if (errno == EINVAL && (args.flags & CLONE_PARENT)) {
+      /* The caller is the init of a pid namespace: CLONE_PARENT is refused,
+       * the init becomes our child and is reparented when we exit. */
+      args.flags &= ~(uint64_t)CLONE_PARENT;
+      args.exit_signal = SIGCHLD;
+      continue;
+    }
     return brig_fail(err, errno, "clone3");
+  }
+  if (cgroup)
+    cgroup->into_cgroup = (args.flags & CLONE_INTO_CGROUP) != 0;
   return (pid_t)pid;
 }
 
@@ -88,7 +106,7 @@ brig_spawn_clone(uint64_t ns_flags, bool parent_is_caller, int *pidfd, brig_erro
  * would be a zombie the caller does not expect); the helper reports the
  * init's pid or its error through a pipe. */
 static pid_t
-spawn_through_helper(brig_ns_plan *plan, int *pidfd, brig_error **err)
+spawn_through_helper(brig_ns_plan *plan, brig_cgroup_join *cgroup, int *pidfd, brig_error **err)
 {
   char buf[sizeof(((brig_sync_msg *)0)->text) + 16];
   int p[2], status;
@@ -110,13 +128,13 @@ spawn_through_helper(brig_ns_plan *plan, int *pidfd, brig_error **err)
     close(p[0]);
     pid = -1;
     if (brig_ns_enter_joined(plan, true, NULL, &e) == 0)
-      pid = brig_spawn_clone(plan->clone_flags, true, &fd, &e);
+      pid = brig_spawn_clone(plan->clone_flags, true, cgroup, &fd, &e);
     if (pid == 0) {
       close(p[1]);
       return 0; /* the init */
     }
     if (pid > 0)
-      n = snprintf(buf, sizeof(buf), "P%d", (int)pid);
+      n = snprintf(buf, sizeof(buf), "P%d %d", (int)pid, cgroup && cgroup->into_cgroup);
     else
       n = snprintf(buf, sizeof(buf), "E%d %s", e ? e->errnum : 0, e ? e->msg : "clone");
     (void)!write(p[1], buf, (size_t)n);
@@ -139,7 +157,15 @@ spawn_through_helper(brig_ns_plan *plan, int *pidfd, brig_error **err)
     (*err)->errnum = atoi(buf + 1);
     return -1;
   }
-  pid = (pid_t)atoi(buf + 1);
+  {
+    int child = 0, into = 0;
+
+    if (sscanf(buf + 1, "%d %d", &child, &into) < 1 || child <= 0)
+      return brig_fail(err, EPROTO, "clone the container init");
+    pid = (pid_t)child;
+    if (cgroup)
+      cgroup->into_cgroup = into == 1;
+  }
   /* Our child now, not reaped before we wait for it: the pid is stable. */
   *pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
   if (*pidfd < 0) {
@@ -153,22 +179,23 @@ spawn_through_helper(brig_ns_plan *plan, int *pidfd, brig_error **err)
 }
 
 pid_t
-brig_spawn_init(brig_ns_plan *plan, bool parent_is_caller, int *pidfd, brig_error **err)
+brig_spawn_init(brig_ns_plan *plan, bool parent_is_caller, brig_cgroup_join *cgroup, int *pidfd,
+                brig_error **err)
 {
   brig_ns_saved saved;
   pid_t pid;
 
   if (plan->join_user)
-    return spawn_through_helper(plan, pidfd, err);
+    return spawn_through_helper(plan, cgroup, pidfd, err);
   if (plan->n_join == 0)
-    return brig_spawn_clone(plan->clone_flags, parent_is_caller, pidfd, err);
+    return brig_spawn_clone(plan->clone_flags, parent_is_caller, cgroup, pidfd, err);
   /* Every other namespace given by path can be left again: enter them
    * around the clone, so the init is still the caller's child. */
   if (brig_ns_enter_joined(plan, false, &saved, err) < 0) {
     brig_ns_restore(&saved, NULL);
     return -1;
   }
-  pid = brig_spawn_clone(plan->clone_flags, parent_is_caller, pidfd, err);
+  pid = brig_spawn_clone(plan->clone_flags, parent_is_caller, cgroup, pidfd, err);
   if (pid == 0)
     return 0;
   if (brig_ns_restore(&saved, pid > 0 ? err : NULL) < 0 && pid > 0) {

@@ -33,6 +33,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "linux/cgroup.h"
 #include "linux/namespaces.h"
 #include "util/error.h"
 
@@ -60,9 +61,12 @@ int brig_sync_recv(int sock, brig_sync_msg *msg, int *fd);
 
 /* clone3() with the given CLONE_NEW* flags, CLONE_PIDFD, and
  * CLONE_PARENT if parent_is_caller (falling back to a plain child when the
- * caller is the init of a pid namespace).  Returns 0 in the child, the
- * pid in the parent (with *pidfd), -1 with *err set. */
-pid_t brig_spawn_clone(uint64_t ns_flags, bool parent_is_caller, int *pidfd, brig_error **err);
+ * caller is the init of a pid namespace).  With cgroup (may be NULL) and
+ * its clone_fd, CLONE_INTO_CGROUP too; cgroup->into_cgroup says whether
+ * the kernel took it.  Returns 0 in the child, the pid in the parent (with
+ * *pidfd), -1 with *err set. */
+pid_t brig_spawn_clone(uint64_t ns_flags, bool parent_is_caller, brig_cgroup_join *cgroup,
+                       int *pidfd, brig_error **err);
 
 /* Clones the container init into the namespaces of plan: those given by
  * path are entered first (brig_ns_enter_joined), then clone3() creates the
@@ -70,7 +74,8 @@ pid_t brig_spawn_clone(uint64_t ns_flags, bool parent_is_caller, int *pidfd, bri
  * this process returns to its own namespaces afterwards; with one, a
  * helper process joins them and the init becomes our child whatever
  * parent_is_caller says.  Returns as brig_spawn_clone(). */
-pid_t brig_spawn_init(brig_ns_plan *plan, bool parent_is_caller, int *pidfd, brig_error **err);
+pid_t brig_spawn_init(brig_ns_plan *plan, bool parent_is_caller, brig_cgroup_join *cgroup,
+                      int *pidfd, brig_error **err);
 
 /* Waits until the process of pidfd has exited; reaps it if it is our
  * child.  Returns the wait status, or -1 when it is not our child. */

@@ -151,14 +151,26 @@ test_detect(void)
          brig_cgroup_layout_name(want));
 }
 
+/* A child that joins the cgroup itself (brig_cgroup_join_self, the v1
+ * hierarchies), then spins; the parent's brig_cgroup_join_finish does the
+ * cgroup2 one by pid, since fork() has no CLONE_INTO_CGROUP. */
 static pid_t
-spawn_spinner(volatile unsigned long *counter)
+spawn_spinner(volatile unsigned long *counter, brig_cgroup_join *join)
 {
-  pid_t pid = fork();
+  int ready[2];
+  pid_t pid;
+  char c = 0;
 
+  if (pipe2(ready, O_CLOEXEC) < 0)
+    return -1;
+  pid = fork();
   if (pid == 0) {
+    brig_error *e = NULL;
     char *mem;
 
+    if (brig_cgroup_join_self(join, &e) < 0)
+      _exit(3);
+    (void)!write(ready[1], "y", 1);
     usleep(100000); /* charged to the cgroup once the parent moved us */
     mem = malloc(4 << 20);
 
@@ -167,6 +179,10 @@ spawn_spinner(volatile unsigned long *counter)
     for (;;)
       (*counter)++;
   }
+  close(ready[1]);
+  if (pid > 0 && read(ready[0], &c, 1) != 1)
+    tap_diag("the child could not join its cgroup");
+  close(ready[0]);
   return pid;
 }
 
@@ -178,6 +194,7 @@ test_create_and_resources(void)
   brig_cgroup *cg = NULL, *cg2 = NULL;
   brig_error *err = NULL;
   volatile unsigned long *counter;
+  brig_cgroup_join join;
   pid_t child;
   int r, status;
 
@@ -198,9 +215,6 @@ test_create_and_resources(void)
   oci_free(&oci_linux_desc, l);
   if (!cg)
     return;
-  TAP_OK(brig_cgroup_fd_for_clone(cg) == -1 ||
-             brig_cgroup_get_layout(cg) == BRIG_CGROUP_LAYOUT_UNIFIED,
-         "no CLONE_INTO_CGROUP fd unless unified");
   TAP_OK(file_is(cg, "memory", "memory.limit_in_bytes", "67108864"), "memory.limit_in_bytes");
   TAP_OK(file_is(cg, "memory", "memory.memsw.limit_in_bytes", "134217728"),
          "memory.memsw.limit_in_bytes (swap is memory+swap)");
@@ -332,10 +346,18 @@ test_create_and_resources(void)
 
   /* enter, freeze, pids, stats */
   counter = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-  child = spawn_spinner(counter);
-  r = brig_cgroup_enter(cg, child, &err);
-  TAP_OK(r == 0, "enter pid %d: %s", child, err ? err->msg : "ok");
+  r = brig_cgroup_join_prepare(cg, &join, &err);
+  TAP_OK(r == 0 && (brig_cgroup_get_layout(cg) == BRIG_CGROUP_LAYOUT_UNIFIED
+                        ? join.n_tasks == 0 && join.clone_fd >= 0
+                        : join.n_tasks > 0),
+         "join_prepare: %zu tasks fds, clone fd %d: %s", join.n_tasks, join.clone_fd,
+         err ? err->msg : "ok");
   brig_error_clear(&err);
+  child = spawn_spinner(counter, &join);
+  r = brig_cgroup_join_finish(cg, &join, child, &err);
+  TAP_OK(r == 0, "join pid %d: %s", child, err ? err->msg : "ok");
+  brig_error_clear(&err);
+  brig_cgroup_join_close(&join);
   {
     char p[64], *s;
     bool all = true;

@@ -17,10 +17,17 @@
  * copy with F_SEAL_WRITE, which nobody, root included, can write to, and
  * which disappears with the last process using it.  The cost is one copy
  * of the binary (page cache to page cache) and one execve per create/run.
- * The init itself never execs brig again. */
+ * The init itself never execs brig again.
+ *
+ * Only what the kernel and the dynamic loader read is copied: the ELF
+ * header, the program headers and the segments they describe.  Section
+ * headers and debug information (three quarters of a -g build) are left
+ * out, and the copy's header says it has no section headers. */
 #define _GNU_SOURCE
+#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -62,12 +69,54 @@ read_cmdline(void)
   return argv;
 }
 
+/* The bytes of the ELF file self that an exec uses (see above), or the
+ * whole size when the file is not a well-formed ELF64 of ours. */
+static off_t
+loaded_extent(int self, off_t size)
+{
+  Elf64_Ehdr eh;
+  Elf64_Phdr ph;
+  uint64_t end;
+  uint16_t i;
+
+  if (pread(self, &eh, sizeof(eh), 0) != (ssize_t)sizeof(eh) ||
+      memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0 || eh.e_ident[EI_CLASS] != ELFCLASS64 ||
+      eh.e_phentsize != sizeof(Elf64_Phdr) || eh.e_phoff > (uint64_t)size)
+    return size;
+  end = eh.e_phoff + (uint64_t)eh.e_phnum * sizeof(Elf64_Phdr);
+  for (i = 0; i < eh.e_phnum; i++) {
+    if (pread(self, &ph, sizeof(ph), (off_t)(eh.e_phoff + (uint64_t)i * sizeof(ph))) !=
+            (ssize_t)sizeof(ph) ||
+        ph.p_offset > (uint64_t)size || ph.p_filesz > (uint64_t)size - ph.p_offset)
+      return size;
+    if (ph.p_offset + ph.p_filesz > end)
+      end = ph.p_offset + ph.p_filesz;
+  }
+  return end < sizeof(eh) || end > (uint64_t)size ? size : (off_t)end;
+}
+
+/* The copy has no section headers (they are beyond its end). */
+static int
+drop_section_headers(int mem, off_t copied, off_t size)
+{
+  Elf64_Ehdr eh;
+
+  if (copied == size)
+    return 0;
+  if (pread(mem, &eh, sizeof(eh), 0) != (ssize_t)sizeof(eh))
+    return -1;
+  eh.e_shoff = 0;
+  eh.e_shnum = 0;
+  eh.e_shstrndx = SHN_UNDEF;
+  return pwrite(mem, &eh, sizeof(eh), 0) == (ssize_t)sizeof(eh) ? 0 : -1;
+}
+
 int
 brig_sealed_exe_ensure(brig_error **err)
 {
   _cleanup_close_ int self = -1, mem = -1;
   struct stat st;
-  off_t off = 0;
+  off_t off = 0, extent;
   char **argv;
   int seals, saved;
 
@@ -88,14 +137,17 @@ brig_sealed_exe_ensure(brig_error **err)
     mem = memfd_create("brig", MFD_CLOEXEC | MFD_ALLOW_SEALING);
   if (mem < 0)
     return brig_fail(err, errno, "memfd_create");
-  while (off < st.st_size) {
-    ssize_t n = sendfile(mem, self, &off, (size_t)(st.st_size - off));
+  extent = loaded_extent(self, st.st_size);
+  while (off < extent) {
+    ssize_t n = sendfile(mem, self, &off, (size_t)(extent - off));
 
     if (n < 0 && errno == EINTR)
       continue;
     if (n <= 0)
       return brig_fail(err, n < 0 ? errno : EIO, "copy brig into a memfd");
   }
+  if (drop_section_headers(mem, extent, st.st_size) < 0)
+    return brig_fail(err, errno, "copy brig into a memfd");
   if (fcntl(mem, F_ADD_SEALS, BRIG_SEALS) < 0)
     return brig_fail(err, errno, "seal the brig memfd");
   argv = read_cmdline();

@@ -64,6 +64,7 @@ typedef struct exec_ctx {
   oci_state *state;
   unsigned long long starttime;
   brig_cgroup *cgroup;
+  brig_cgroup_join join; /* how the process gets into cgroup (cgroup-join.c) */
   oci_spec *config;
   oci_process *process;
   brig_seccomp_filter *seccomp;
@@ -414,6 +415,9 @@ proc_run(exec_ctx *x)
 {
   brig_error *err = NULL;
 
+  /* First thing, as the container init does (cgroup-join.c). */
+  if (brig_cgroup_join_self(&x->join, &err) < 0)
+    proc_fail(x, err);
   if (proc_affinity(x, false, &err) < 0 || proc_wait_go(x, &err) < 0 ||
       proc_affinity(x, true, &err) < 0 || proc_terminal(x, &err) < 0 || proc_cwd(x, &err) < 0 ||
       proc_find_executable(x, &err) < 0 || brig_rlimits_apply(x->process, &err) < 0 ||
@@ -450,20 +454,32 @@ cmp_int(const void *a, const void *b)
   return *(const int *)a - *(const int *)b;
 }
 
-/* Closes every fd from 3 but the preserved ones and the three we need:
- * no fd of brig (the state directory, the cgroup) reaches the container. */
+/* Closes every fd from 3 but the preserved ones and those we need (the
+ * sync socket, the init's pidfd, the console, the cgroup join fds): no
+ * other fd of brig (the state directory, say) reaches the container. */
 static int
 helper_close_fds(exec_ctx *x, brig_error **err)
 {
-  int min = 3 + x->o->preserve_fds, keep[3], n = 0, i, from = min;
+  int min = 3 + x->o->preserve_fds, n = 0, i, from = min;
+  _cleanup_free_ int *keep = calloc(x->join.n_tasks + 4, sizeof(int));
+  size_t t;
 
+  if (!keep)
+    return brig_fail(err, ENOMEM, "exec");
   if (move_above(&x->sync[1], min) < 0 || move_above(&x->console_fd, min) < 0 ||
-      move_above(&x->init_pidfd, min) < 0)
+      move_above(&x->init_pidfd, min) < 0 || move_above(&x->join.clone_fd, min) < 0)
     return brig_fail(err, errno, "fcntl F_DUPFD_CLOEXEC");
+  for (t = 0; t < x->join.n_tasks; t++)
+    if (move_above(&x->join.tasks_fd[t], min) < 0)
+      return brig_fail(err, errno, "fcntl F_DUPFD_CLOEXEC");
   keep[n++] = x->sync[1];
   keep[n++] = x->init_pidfd;
   if (x->console_fd >= 0)
     keep[n++] = x->console_fd;
+  if (x->join.clone_fd >= 0)
+    keep[n++] = x->join.clone_fd;
+  for (t = 0; t < x->join.n_tasks; t++)
+    keep[n++] = x->join.tasks_fd[t];
   qsort(keep, (size_t)n, sizeof(int), cmp_int);
   for (i = 0; i < n; i++) {
     if (keep[i] > from)
@@ -499,13 +515,13 @@ helper_run(exec_ctx *x)
   }
   close(x->init_pidfd);
   x->init_pidfd = -1;
-  pid = brig_spawn_clone(0, true, NULL, &pidfd, &err);
+  pid = brig_spawn_clone(0, true, &x->join, &pidfd, &err);
   if (pid == 0)
     proc_run(x);
   if (pid < 0)
     proc_fail(x, err);
   close(pidfd);
-  snprintf(buf, sizeof(buf), "%d", (int)pid);
+  snprintf(buf, sizeof(buf), "%d %d", (int)pid, x->join.into_cgroup);
   brig_sync_send(x->sync[1], BRIG_SYNC_READY, 0, buf, -1);
   _exit(0);
 }
@@ -550,6 +566,8 @@ exec_spawn(exec_ctx *x, brig_error **err)
   pid_t helper;
   int r;
 
+  if (x->cgroup && brig_cgroup_join_prepare(x->cgroup, &x->join, err) < 0)
+    return -1;
   if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, x->sync) < 0)
     return brig_fail(err, errno, "socketpair");
   helper = fork();
@@ -565,9 +583,14 @@ exec_spawn(exec_ctx *x, brig_error **err)
     return -1;
   if (r == 0 || msg.type != BRIG_SYNC_READY)
     return brig_fail(err, EPROTO, "start the exec process");
-  x->pid = (pid_t)atoi(msg.text);
-  if (x->pid <= 0)
-    return brig_fail(err, EPROTO, "start the exec process");
+  {
+    int pid = 0, into = 0;
+
+    if (sscanf(msg.text, "%d %d", &pid, &into) != 2 || pid <= 0)
+      return brig_fail(err, EPROTO, "start the exec process");
+    x->pid = (pid_t)pid;
+    x->join.into_cgroup = into == 1;
+  }
   return 0;
 }
 
@@ -593,8 +616,9 @@ exec_release(exec_ctx *x, brig_error **err)
   brig_sync_msg msg = { 0 };
   int r, fd;
 
-  if (x->cgroup && brig_cgroup_enter(x->cgroup, x->pid, err) < 0)
+  if (x->cgroup && brig_cgroup_join_finish(x->cgroup, &x->join, x->pid, err) < 0)
     return brig_error_wrap(err, "enter the container's cgroup");
+  brig_cgroup_join_close(&x->join);
   if (brig_sync_send(x->sync[0], BRIG_SYNC_GO, 0, NULL, -1) < 0)
     return brig_fail(err, errno, "start the exec process");
   while ((r = recv_msg(x->sync[0], &msg, &fd, err)) > 0) {
@@ -637,6 +661,7 @@ exec_ctx_clear(exec_ctx *x)
     oci_process_free(x->process);
   if (x->config)
     oci_spec_free(x->config);
+  brig_cgroup_join_close(&x->join);
   if (x->cgroup)
     brig_cgroup_free(x->cgroup);
   if (x->state)
@@ -647,9 +672,12 @@ exec_ctx_clear(exec_ctx *x)
 int
 brig_container_exec(const brig_exec_opts *o, int *status, brig_error **err)
 {
-  exec_ctx x = {
-    .o = o, .cdir = BRIG_CDIR_INIT, .init_pidfd = -1, .console_fd = -1, .sync = { -1, -1 }
-  };
+  exec_ctx x = { .o = o,
+                 .cdir = BRIG_CDIR_INIT,
+                 .init_pidfd = -1,
+                 .console_fd = -1,
+                 .sync = { -1, -1 },
+                 .join = { .clone_fd = -1 } };
   _cleanup_close_ int pidfd_sock = -1, proxy_sock = -1, master = -1;
   int r = -1;
 

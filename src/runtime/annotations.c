@@ -307,6 +307,17 @@ tree_node(void *opaque, const char *root, const char *path, struct brig_fj_node 
   return 0;
 }
 
+/* private-lib reads ELF files and ld.so.conf of the tree: opened inside
+ * it, never blocking on a FIFO of the image. */
+static int
+tree_open_file(void *opaque, const char *root, const char *path)
+{
+  const struct tree *t = opaque;
+
+  (void)root;
+  return tree_openat(t, path, O_RDONLY | O_NONBLOCK | O_NOCTTY, 0);
+}
+
 /* PATH of the tree with every symlink resolved inside it; the part that
  * does not exist (yet: a mount point, a staged bind) is kept as it is. */
 static char *
@@ -545,6 +556,7 @@ convert(oci_spec *spec, const char *profile, const char *rootfs, const struct tr
   opts.root_dir = rootfs;
   opts.glob = tree_glob;
   opts.node = tree_node;
+  opts.open = tree_open_file;
   opts.glob_opaque = (void *)t;
   opts.home = home;
   opts.uid = spec->process->user->uid;
@@ -828,9 +840,6 @@ brig_annotations_apply(oci_spec *spec, const char *bundle, const char *state_dir
   if (profile && !oci_strmap_get(&spec->annotations, BRIG_FJ_ANN_CONVERTED) &&
       convert(spec, profile, rootfs, &t, false, err) < 0)
     goto out;
-  if (oci_strmap_get(&spec->annotations, BRIG_FJ_ANN_PRIVATE_LIB))
-    brig_warn(ANN "%s: not applied: brig does not build a private library directory",
-              BRIG_FJ_ANN_PRIVATE_LIB);
   if (spec->process && spec->process->user) {
     if (target_home(spec, &t, &home, err) < 0)
       goto out;

@@ -174,6 +174,92 @@ out=$(SUDO_UID=65534 SUDO_GID=65534 S --profile "$TEST_TMP/profiles/empty.profil
 [ "$out" = "65534 65534 $(getent passwd 65534 | cut -d: -f6) " ]
 ok $? "under sudo, the command runs as the user who ran sudo (got: $out)"
 
+# ---- private-lib ----
+
+# The library names ldd lists for a program (basenames).
+needed_libs() {
+  ldd "$1" 2>/dev/null | sed -n 's/^[[:space:]]*\([^[:space:]]*\.so[^[:space:]]*\) => .*/\1/p'
+}
+MA=/usr/lib/x86_64-linux-gnu
+if [ -d "$MA" ] && [ "$(uname -m)" = x86_64 ]; then
+  prof plib "private-lib"
+  prof plibz "private-lib libz.so.*"
+  brig_ls=$(S --profile "$TEST_TMP/profiles/plib.profile" -- ls "$MA" 2>s.err </dev/null)
+  st=$?
+  [ $st -eq 0 ] && echo "$brig_ls" | grep -qx libc.so.6
+  ok $? "private-lib: ls runs and sees libc.so.6 ($(echo "$brig_ls" | wc -l) entries in $MA)"
+  missing=
+  for l in $(needed_libs /bin/ls); do
+    echo "$brig_ls" | grep -qx "$l" || missing="$missing $l"
+  done
+  [ -z "$missing" ]
+  ok $? "private-lib: every library ls needs is there (missing:${missing:- none})"
+  # a library that neither ls nor the probe needs, and not one of glibc's
+  absent=
+  for l in libz.so.1 libbz2.so.1.0 liblzma.so.5 libexpat.so.1 libffi.so.8; do
+    if [ -e "$MA/$l" ] && ! needed_libs /bin/ls | grep -qx "$l" &&
+      ! needed_libs "$P" | grep -qx "$l"; then
+      absent=$l
+      break
+    fi
+  done
+  if [ -n "$absent" ]; then
+    ! echo "$brig_ls" | grep -qx "$absent"
+    ok $? "private-lib: $absent (not needed by ls) is not listed"
+    out=$(S --profile "$TEST_TMP/profiles/plib.profile" -- "$P" read "$MA/$absent" 2>/dev/null </dev/null)
+    [ "$out" = ENOENT ]
+    ok $? "private-lib: $absent cannot be opened (got: $out)"
+    out=$(S --profile "$TEST_TMP/profiles/plibz.profile" -- ls "$MA" 2>/dev/null </dev/null | grep -c '^libz\.so')
+    [ "$out" -ge 1 ]
+    ok $? "private-lib libz.so.*: the listed library is there ($out entries)"
+  else
+    skip "private-lib: an unneeded library is absent" "none of the candidate libraries exists"
+  fi
+  out=$(S --profile "$TEST_TMP/profiles/plib.profile" -- "$P" write "$MA/brig-new" 2>/dev/null </dev/null)
+  [ "$out" = EROFS ]
+  ok $? "private-lib: the new library directory is read-only (got: $out)"
+  out=$(S --profile "$TEST_TMP/profiles/plib.profile" -- ls /lib64/ld-linux-x86-64.so.2 2>/dev/null </dev/null)
+  [ "$out" = /lib64/ld-linux-x86-64.so.2 ]
+  ok $? "private-lib: the loader at its PT_INTERP path (got: $out)"
+  if command -v curl >/dev/null 2>&1; then
+    out=$(S --profile "$TEST_TMP/profiles/plib.profile" -- curl --version 2>/dev/null </dev/null | head -n 1)
+    [ "${out#curl }" != "$out" ]
+    ok $? "private-lib: curl (libcurl, TLS, ... resolved recursively) runs (got: ${out%% (*})"
+  fi
+  if command -v patch >/dev/null 2>&1 && [ -f /etc/firejail/patch.profile ]; then
+    out=$(S -- patch --version 2>/dev/null </dev/null | head -n 1)
+    [ "${out#GNU patch}" != "$out" ]
+    ok $? "patch.profile (private-lib libdl.so.*,libfakeroot): patch runs (got: $out)"
+  fi
+  # Firejail ships with private-lib disabled (firejail.config): run it with
+  # a copy of the configuration that enables it, bound in a mount
+  # namespace of its own, and compare the directory listing.
+  if [ "$FIREJAIL" = yes ] && command -v unshare >/dev/null 2>&1; then
+    sed 's/^#* *private-lib .*/private-lib yes/' /etc/firejail/firejail.config >fj.config
+    # shellcheck disable=SC2016 # $1 and $2 are the inner shell's
+    fj_ls=$(unshare -m sh -c 'mount --make-rprivate / && mount --bind "$1" /etc/firejail/firejail.config &&
+      exec timeout 60 firejail --quiet --noprofile --private-lib ls "$2"' sh "$TEST_TMP/fj.config" "$MA" \
+      2>/dev/null </dev/null)
+    if [ -n "$fj_ls" ]; then
+      # Firejail also installs its own helpers and libraries (not brig's job)
+      own=$( (echo firejail; needed_libs /usr/bin/firejail
+        for f in $(ldd /usr/bin/firejail 2>/dev/null | sed -n 's/.* => \(\/[^ ]*\) .*/\1/p'); do
+          basename "$(readlink -f "$f")"
+        done) | sort -u)
+      extra=$(comm -13 <(echo "$brig_ls" | sort) <(echo "$fj_ls" | sort) | comm -23 - <(echo "$own"))
+      more=$(comm -23 <(echo "$brig_ls" | sort) <(echo "$fj_ls" | sort) | tr '\n' ' ')
+      [ -z "$extra" ] && [ -z "$more" ]
+      ok $? "private-lib: the same $MA as Firejail's but its own files (brig: $(echo "$brig_ls" | wc -l) entries, firejail: $(echo "$fj_ls" | wc -l); only in firejail: ${extra//$'\n'/ } only in brig: $more)"
+    else
+      skip "private-lib: the same as Firejail" "firejail --private-lib did not run"
+    fi
+  else
+    skip "private-lib: the same as Firejail" "firejail cannot run here"
+  fi
+else
+  skip "private-lib" "not an x86_64 multiarch host"
+fi
+
 # ---- real profiles, and Firejail's lookup ----
 
 out=$(S -- gzip -c /proc/sys/kernel/hostname 2>/dev/null </dev/null | gunzip)

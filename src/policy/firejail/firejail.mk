@@ -23,6 +23,9 @@ BRIG_FIREJAIL_OCI_SOURCES = \
 	src/policy/firejail/to-oci.c \
 	src/policy/firejail/to-oci-util.c \
 	src/policy/firejail/to-oci-mounts.c \
+	src/policy/firejail/to-oci-lib.c \
+	src/policy/firejail/elf-needed.h \
+	src/policy/firejail/elf-needed.c \
 	src/policy/firejail/to-oci-seccomp.c \
 	src/policy/firejail/seccomp-lists.c \
 	src/policy/firejail/convert-base.h \
@@ -101,11 +104,27 @@ BRIG_FIREJAIL_OCI_TEST_CFLAGS = $(AM_CFLAGS) $(YAJL_CFLAGS)
 check_PROGRAMS += \
 	tests/unit/test-firejail-convert \
 	tests/unit/test-firejail-convert-golden \
-	tests/unit/test-firejail-convert-corpus
+	tests/unit/test-firejail-convert-corpus \
+	tests/unit/test-firejail-elf-needed \
+	tests/unit/test-firejail-private-lib
 TESTS += \
 	tests/unit/test-firejail-convert \
 	tests/unit/test-firejail-convert-golden \
-	tests/unit/test-firejail-convert-corpus
+	tests/unit/test-firejail-convert-corpus \
+	tests/unit/test-firejail-elf-needed \
+	tests/unit/test-firejail-private-lib
+
+tests_unit_test_firejail_elf_needed_SOURCES = tests/unit/test-firejail-elf-needed.c \
+	tests/unit/test-firejail-elf-needed.h tests/unit/tap.h
+tests_unit_test_firejail_elf_needed_CPPFLAGS = $(AM_CPPFLAGS) $(BRIG_FIREJAIL_TEST_CPPFLAGS)
+tests_unit_test_firejail_elf_needed_CFLAGS = $(BRIG_FIREJAIL_OCI_TEST_CFLAGS)
+tests_unit_test_firejail_elf_needed_LDADD = $(BRIG_FIREJAIL_OCI_TEST_LDADD)
+
+tests_unit_test_firejail_private_lib_SOURCES = tests/unit/test-firejail-private-lib.c \
+	tests/unit/test-firejail-elf-needed.h tests/unit/test-firejail-util.h tests/unit/tap.h
+tests_unit_test_firejail_private_lib_CPPFLAGS = $(AM_CPPFLAGS) $(BRIG_FIREJAIL_TEST_CPPFLAGS)
+tests_unit_test_firejail_private_lib_CFLAGS = $(BRIG_FIREJAIL_OCI_TEST_CFLAGS)
+tests_unit_test_firejail_private_lib_LDADD = $(BRIG_FIREJAIL_OCI_TEST_LDADD)
 
 tests_unit_test_firejail_convert_SOURCES = tests/unit/test-firejail-convert.c \
 	tests/unit/test-firejail-convert-fixture.h tests/unit/test-firejail-util.h tests/unit/tap.h
@@ -126,7 +145,7 @@ tests_unit_test_firejail_convert_corpus_CPPFLAGS = $(AM_CPPFLAGS) $(BRIG_FIREJAI
 tests_unit_test_firejail_convert_corpus_CFLAGS = $(BRIG_FIREJAIL_OCI_TEST_CFLAGS)
 tests_unit_test_firejail_convert_corpus_LDADD = $(BRIG_FIREJAIL_OCI_TEST_LDADD)
 
-EXTRA_DIST += tests/fuzz/fuzz-firejail.c bench/firejail.sh tests/integration/helpers/fjprobe.c
+EXTRA_DIST += tests/fuzz/fuzz-firejail.c tests/fuzz/fuzz-elf-needed.c bench/firejail.sh tests/integration/helpers/fjprobe.c
 
 # libFuzzer target (tests/fuzz/fuzz-firejail.c), for the top-level "make fuzz":
 #   clang -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined \
@@ -140,3 +159,9 @@ BRIG_FIREJAIL_FUZZ_SRC = \
 	src/policy/firejail/conditions.c \
 	src/policy/firejail/macros.c \
 	src/policy/firejail/cache.c
+
+# libFuzzer target of private-lib's ELF reader (FUZZ_TARGETS in Makefile.am).
+tests/fuzz/fuzz-elf-needed: $(srcdir)/tests/fuzz/fuzz-elf-needed.c \
+		$(srcdir)/src/policy/firejail/elf-needed.c $(srcdir)/src/policy/firejail/elf-needed.h
+	$(FUZZ_CC) $(FUZZ_FLAGS) -I$(srcdir)/src/policy/firejail $(srcdir)/tests/fuzz/fuzz-elf-needed.c \
+	  $(srcdir)/src/policy/firejail/elf-needed.c -o $@

@@ -71,6 +71,22 @@ bool fj_has_glob(const char *s);
 /* What PATH of the tree resolves to, through opts->node (node->real to free). */
 bool fj_node(struct fj_conv *c, const char *path, struct brig_fj_node *node);
 
+/* to-oci-lib.c: what private-lib puts in the new library directory. */
+struct fj_lib {
+  char *rel; /* relative to a library directory: "x86_64-linux-gnu/libc.so.6" */
+  char *src; /* the file or directory of the tree shown there, symlinks resolved */
+};
+
+struct fj_libset {
+  struct fj_lib *v;
+  size_t n;
+};
+
+/* The library directories private-lib replaces, in Firejail's order. */
+extern const char *const fj_lib_dirs[];
+void fj_private_lib(struct fj_conv *c, struct fj_libset *set);
+void fj_libset_free(struct fj_libset *set);
+
 /* to-oci-mounts.c: every filesystem directive, in Firejail's order. */
 void fj_mounts(struct fj_conv *c);
 

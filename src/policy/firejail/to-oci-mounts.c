@@ -8,7 +8,8 @@
  *      /var/log, other users' homes and /root hidden; masked /proc and /sys
  *      entries go to linux.maskedPaths, where order does not matter)
  *   2. private, private-home, private-tmp, private-cache, private-bin, private-opt,
- *      private-srv (tmpfs over the directory, then binds of what is kept)
+ *      private-srv (tmpfs over the directory, then binds of what is kept), then
+ *      private-lib (the same on one library directory, bound over the others)
  *   3. D-Bus and X11 sockets (dbus-user/dbus-system none, x11 none)
  *   4. disable-mnt
  *   5. private-etc, hosts-file
@@ -471,6 +472,111 @@ privates(struct mstate *m)
   }
 }
 
+/* The source of a bind of PATH, below DIR, as the tree was when the step
+ * began: DIR is staged once (not each library) when a mount of the step
+ * covers PATH. */
+static char *
+pristine_source(struct mstate *m, const char *dir, const char *path)
+{
+  size_t k;
+  char *st, *src;
+
+  if (!covered(m, path) || !under(path, dir))
+    return fj_host_path(m->c, path);
+  for (k = 0; k < m->n_staged; k++)
+    if (m->staged[k].at == m->group && strcmp(m->staged[k].src, dir) == 0)
+      break;
+  if (k == m->n_staged) {
+    m->staged = fj_xrealloc(m->staged, m->n_staged + 1, sizeof(*m->staged));
+    m->staged[m->n_staged].at = m->group;
+    m->staged[m->n_staged++].src = fj_xstrdup(dir);
+  }
+  st = fj_xasprintf("%s/%zu%s", m->stage, k, path + strlen(dir));
+  src = fj_host_path(m->c, st);
+  free(st);
+  return src;
+}
+
+/* private-lib (the list: to-oci-lib.c).  Firejail builds one directory
+ * and mounts it read-only over each library directory; here a tmpfs over
+ * the first real one (/usr/lib when it is), the libraries bound into it
+ * read-only at their relative paths, the tmpfs made read-only, and it
+ * bound over the others.  A symlinked directory (/lib -> usr/lib on a
+ * merged /usr) follows its target. */
+static void
+private_lib(struct mstate *m)
+{
+  struct fj_conv *c = m->c;
+  struct fj_libset set;
+  const char *dirs[8], *top = NULL;
+  size_t nd = 0;
+  bool *shown;
+  char *src;
+
+  if (!c->has_kind[BRIG_FJ_PRIVATE_LIB])
+    return;
+  fj_private_lib(c, &set);
+  for (size_t i = 0; fj_lib_dirs[i] && nd < 8; i++) {
+    enum brig_fj_ftype t;
+    bool link = false;
+
+    if (exists(m, fj_lib_dirs[i], &t, &link) && t == BRIG_FJ_FT_DIR && !link &&
+        visible(m, fj_lib_dirs[i]))
+      dirs[nd++] = fj_lib_dirs[i];
+  }
+  for (size_t i = 0; i < nd; i++)
+    if (!top || strcmp(dirs[i], "/usr/lib") == 0)
+      top = dirs[i];
+  if (!set.n || !top) {
+    for (size_t i = 0; i < c->prof->n_items; i++)
+      if (c->prof->items[i].kind == BRIG_FJ_PRIVATE_LIB) {
+        fj_warn(c, &c->prof->items[i],
+                "no library found in the tree: the library directories are left as they are");
+        break;
+      }
+    fj_libset_free(&set);
+    return;
+  }
+  /* what the sandbox sees before the step: a blacklisted library stays out */
+  shown = fj_xcalloc(set.n, sizeof(bool));
+  for (size_t i = 0; i < set.n; i++)
+    shown[i] = visible(m, set.v[i].src);
+  group_begin(m);
+  tmpfs_over(m, top, "755", false);
+  for (size_t i = 0; i < set.n; i++) {
+    char *dest;
+
+    if (!shown[i])
+      continue;
+    dest = fj_xasprintf("%s/%s", top, set.v[i].rel);
+    src = pristine_source(m, top, set.v[i].src);
+    mount_add(m, dest, "bind", src, "rbind", "ro", (char *)NULL);
+    layer_add(m, dest, true);
+    free(dest);
+    free(src);
+  }
+  src = fj_host_path(c, top);
+  mount_add(m, top, "bind", src, "rbind", "ro", (char *)NULL);
+  for (size_t d = 0; d < nd; d++) {
+    if (dirs[d] == top)
+      continue;
+    mount_add(m, dirs[d], "bind", src, "rbind", "ro", (char *)NULL);
+    layer_add(m, dirs[d], false);
+    for (size_t i = 0; i < set.n; i++) {
+      char *dest;
+
+      if (!shown[i])
+        continue;
+      dest = fj_xasprintf("%s/%s", dirs[d], set.v[i].rel);
+      layer_add(m, dest, true);
+      free(dest);
+    }
+  }
+  free(src);
+  free(shown);
+  fj_libset_free(&set);
+}
+
 static void
 sockets(struct mstate *m)
 {
@@ -905,6 +1011,7 @@ fj_mounts(struct fj_conv *c)
   m.stage = m.dev_private ? BRIG_FJ_STAGE_DIR : BRIG_FJ_STAGE_DIR_NODEV;
   baseline(&m);
   privates(&m);
+  private_lib(&m);
   sockets(&m);
   if (c->has_kind[BRIG_FJ_DISABLE_MNT]) {
     static const char *const mnt[] = { "/mnt", "/media", "/run/mount", "/run/media" };

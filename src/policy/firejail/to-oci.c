@@ -494,36 +494,22 @@ annotate_list(struct fj_conv *c, const char *key, const struct fj_strv *v)
 static void
 annotations(struct fj_conv *c)
 {
-  struct fj_strv libs = { 0 }, dns = { 0 };
+  struct fj_strv dns = { 0 };
 
   for (size_t i = 0; i < c->prof->n_items; i++) {
     const struct brig_fj_directive *d = &c->prof->items[i];
 
-    if (d->kind == BRIG_FJ_PRIVATE_LIB) {
-      for (size_t k = 0; k < d->argc; k++)
-        if (!fj_strv_contains(&libs, d->argv[k]))
-          fj_strv_add(&libs, d->argv[k]);
-      if (!d->argc && !libs.n)
-        fj_strv_add(&libs, ""); /* present, nothing beyond the program's own */
-    } else if (d->kind == BRIG_FJ_DNS) {
+    if (d->kind == BRIG_FJ_DNS)
       fj_strv_add(&dns, d->arg);
-    }
   }
   if (c->opts->profile)
     fj_annotate(c, BRIG_FJ_ANN_CONVERTED, c->opts->profile);
   annotate_list(c, BRIG_FJ_ANN_MKDIR, &c->mkdirs);
   annotate_list(c, BRIG_FJ_ANN_MKFILE, &c->mkfiles);
-  if (c->has_kind[BRIG_FJ_PRIVATE_LIB]) {
-    char *s = fj_strv_join(&libs, "\n");
-
-    fj_annotate(c, BRIG_FJ_ANN_PRIVATE_LIB, s);
-    free(s);
-  }
   annotate_list(c, BRIG_FJ_ANN_DNS, &dns);
   if (c->has_kind[BRIG_FJ_MACHINE_ID])
     fj_annotate(c, BRIG_FJ_ANN_MACHINE_ID, "random");
   annotate_list(c, BRIG_FJ_ANN_UNSUPPORTED, &c->unsupported);
-  fj_strv_free(&libs);
   fj_strv_free(&dns);
 }
 

@@ -2,9 +2,11 @@
  *
  * Pure code: a resolved profile (firejail.h), a base spec and options in,
  * a new spec out.  The one side input is the file tree the sandbox sees
- * (Firejail's blacklist/whitelist entries are globs on it); it is read
- * through opts->glob, rooted at opts->root_dir, so tests run against a
- * fixture tree.  Nothing is printed; warnings come back as strings.
+ * (Firejail's blacklist/whitelist entries are globs on it; private-lib
+ * reads the ELF files of the program, process.args[0], and of its
+ * libraries); it is read through opts->glob, opts->node and opts->open,
+ * rooted at opts->root_dir, so tests run against a fixture tree.  Nothing
+ * is printed; warnings come back as strings.
  *
  * The conversion only ever tightens the base: it adds mounts, namespaces,
  * seccomp rules and limits, and narrows capability sets, but never removes
@@ -28,7 +30,6 @@
  *   run.brig.firejail.unsupported  "directive args (FILE:LINE)" per line
  *   run.brig.firejail.mkdir        directories brig creates before mounting
  *   run.brig.firejail.mkfile       files brig creates before mounting
- *   run.brig.firejail.private-lib  private-lib: libraries brig copies at create
  *   run.brig.firejail.dns          dns: nameservers of the generated resolv.conf
  *   run.brig.firejail.machine-id   "random": brig binds a random /etc/machine-id
  */
@@ -52,7 +53,6 @@
 #define BRIG_FJ_ANN_CONDITION BRIG_FJ_ANN_PREFIX "condition"
 #define BRIG_FJ_ANN_MKDIR BRIG_FJ_ANN_PREFIX "mkdir"
 #define BRIG_FJ_ANN_MKFILE BRIG_FJ_ANN_PREFIX "mkfile"
-#define BRIG_FJ_ANN_PRIVATE_LIB BRIG_FJ_ANN_PREFIX "private-lib"
 #define BRIG_FJ_ANN_DNS BRIG_FJ_ANN_PREFIX "dns"
 #define BRIG_FJ_ANN_MACHINE_ID BRIG_FJ_ANN_PREFIX "machine-id"
 
@@ -97,6 +97,11 @@ void brig_fj_node_set_stat(struct brig_fj_node *node, const struct stat *st);
 typedef int (*brig_fj_node_fn)(void *opaque, const char *root, const char *path,
                                struct brig_fj_node *node);
 
+/* Opens PATH of the tree at ROOT read-only (private-lib reads ELF files
+ * and /etc/ld.so.conf with it): an fd, or -1 with errno set.  It must not
+ * block (a FIFO) nor resolve outside the tree the caller trusts. */
+typedef int (*brig_fj_open_fn)(void *opaque, const char *root, const char *path);
+
 /* Where staged binds go (see above) when the base mounts a tmpfs on /dev;
  * otherwise a tmpfs is mounted on BRIG_FJ_STAGE_DIR_NODEV for them. */
 #define BRIG_FJ_STAGE_DIR "/dev/.brig-firejail"
@@ -107,6 +112,7 @@ struct brig_fj_oci_options {
   brig_fj_glob_fn glob; /* NULL = brig_fj_glob_default */
   void *glob_opaque;
   brig_fj_node_fn node; /* NULL = brig_fj_node_default; shares glob_opaque */
+  brig_fj_open_fn open; /* NULL = brig_fj_open_default; shares glob_opaque */
   const char *home;     /* target user's home, absolute (required) */
   uid_t uid;            /* target user, for ${RUNUSER}, tmpfs owners, noroot */
   gid_t gid;
@@ -147,6 +153,9 @@ void brig_fj_matches_free(struct brig_fj_match *m, size_t n);
 /* The default node lookup: realpath(3) and stat(2) of ROOT/PATH. */
 int brig_fj_node_default(void *opaque, const char *root, const char *path,
                          struct brig_fj_node *node);
+
+/* The default open: open(2) of ROOT/PATH, O_RDONLY | O_NONBLOCK. */
+int brig_fj_open_default(void *opaque, const char *root, const char *path);
 
 /* Seccomp tables (seccomp-lists.c), exposed for the tests and the docs. */
 

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "brig.h"
@@ -138,7 +139,9 @@ static const brig_command brig_commands[] = {
 
 static const char global_options_help[] =
     "Global options:\n"
-    "      --root DIR            state directory (default " BRIG_DEFAULT_ROOT ")\n"
+    "      --root DIR            state directory (default " BRIG_DEFAULT_ROOT
+    ", $XDG_RUNTIME_DIR/brig\n"
+    "                            for an unprivileged user)\n"
     "      --log FILE            write log entries to FILE\n"
     "      --log-format FORMAT   text or json (default text)\n"
     "      --log-level LEVEL     error, warning, info or debug (default warning)\n"
@@ -371,11 +374,29 @@ parse_global_options(int argc, char **argv, brig_globals *g, bool *exit_now, bri
   return optind;
 }
 
+/* Without --root: /run/brig, or $XDG_RUNTIME_DIR/brig for an
+ * unprivileged user (rootless, as runc does), who cannot write /run. */
+static int
+default_root(brig_globals *g, brig_error **err)
+{
+  static char rootless_root[4096];
+  const char *xdg = getenv("XDG_RUNTIME_DIR");
+
+  g->root = BRIG_DEFAULT_ROOT;
+  if (geteuid() == 0 || !xdg || xdg[0] != '/')
+    return 0;
+  if ((size_t)snprintf(rootless_root, sizeof(rootless_root), "%s/brig", xdg) >=
+      sizeof(rootless_root))
+    return brig_fail(err, 0, "XDG_RUNTIME_DIR: too long");
+  g->root = rootless_root;
+  return 0;
+}
+
 int
 main(int argc, char **argv)
 {
   brig_globals g = {
-    .root = BRIG_DEFAULT_ROOT,
+    .root = NULL, /* default_root() */
     .log_format = BRIG_LOG_TEXT,
     .log_level = BRIG_LOG_WARNING,
     .cgroup_manager = BRIG_CGROUP_CGROUPFS,
@@ -399,6 +420,8 @@ main(int argc, char **argv)
     first = -1;
   }
   if (first < 0)
+    goto fail;
+  if (!g.root && default_root(&g, &err) < 0)
     goto fail;
   if (first >= argc) {
     print_help();

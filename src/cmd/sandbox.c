@@ -14,9 +14,14 @@
  * BUNDLE/rootfs, which the container's mounts see as they are built.
  *
  * The calling user is the real uid and gid; under sudo (real uid 0 with
- * SUDO_UID and SUDO_GID set) the user who ran sudo.  brig needs root for
- * the namespaces and mounts: without SUID bit or rootless support, an
- * unprivileged caller gets an error.
+ * SUDO_UID and SUDO_GID set) the user who ran sudo.  Run by that user
+ * directly, brig first enters a user namespace of its own where the user
+ * keeps their ids (linux/userns-self.c): the namespaces and mounts need no
+ * root and no SUID bit.  The differences then: no cgroup (a profile's
+ * limits that need one are an error), the supplementary groups cannot be
+ * changed (they stay the caller's; `nogroups` is refused), devices are
+ * bound from the host, and files of ids other than the user's show as
+ * nobody:nogroup.
  *
  * Without --profile the profile is looked up like Firejail does: the
  * command's base name (NAME.profile in ~/.config/firejail, then
@@ -43,6 +48,7 @@
 #include "cmd/commands.h"
 #include "policy/firejail/convert-base.h"
 #include "policy/firejail/to-oci.h"
+#include "linux/namespaces.h"
 #include "runtime/annotations.h"
 #include "runtime/container.h"
 #include "runtime/sealed-exe.h"
@@ -283,6 +289,14 @@ oom:
   return NULL;
 }
 
+static bool
+is_dir(const char *path)
+{
+  struct stat st;
+
+  return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
 /* The working directory: the caller's, or the home (else "/") when the
  * profile hides it, as with Firejail. */
 static int
@@ -299,7 +313,9 @@ choose_cwd(oci_spec *spec, const char *rootfs, const struct sandbox_user *u, bri
     return -1;
   }
   hidden = path_hidden(trial, rootfs, spec->process->cwd);
-  cwd = hidden ? (path_hidden(trial, rootfs, u->home) ? "/" : u->home) : NULL;
+  /* A home that does not exist (nobody's /nonexistent) is not made: the
+   * init would create a missing cwd in the host's tree. */
+  cwd = hidden ? (path_hidden(trial, rootfs, u->home) || !is_dir(u->home) ? "/" : u->home) : NULL;
   oci_spec_free(trial);
   if (cwd) {
     free(spec->process->cwd);
@@ -308,6 +324,46 @@ choose_cwd(oci_spec *spec, const char *rootfs, const struct sandbox_user *u, bri
       return brig_fail(err, ENOMEM, "spec");
   }
   return 0;
+}
+
+/* What an unprivileged user's namespace cannot give (see the top): no
+ * supplementary groups to set, no gid but the user's for devpts, and no
+ * mqueue instance for the host's IPC namespace that the sandbox shares
+ * (Firejail mounts none either; mounts.c would bind the host's, which may
+ * not exist). */
+static void
+make_rootless(oci_spec *spec)
+{
+  oci_user *u = spec->process->user;
+  size_t kept = 0;
+
+  if (u->additional_gids_len) {
+    free(u->additional_gids);
+    u->additional_gids = NULL;
+    u->additional_gids_len = 0;
+    u->has_additional_gids = false;
+  }
+  for (size_t i = 0; i < spec->mounts_len; i++) {
+    oci_mount *m = &spec->mounts[i];
+    size_t k = 0;
+
+    if (!m->type || strcmp(m->type, "devpts"))
+      continue;
+    for (size_t j = 0; j < m->options_len; j++) {
+      if (strncmp(m->options[j], "gid=", 4) == 0)
+        free(m->options[j]);
+      else
+        m->options[k++] = m->options[j];
+    }
+    m->options_len = k;
+  }
+  for (size_t i = 0; i < spec->mounts_len; i++) {
+    if (spec->mounts[i].type && strcmp(spec->mounts[i].type, "mqueue") == 0)
+      oci_clear(&oci_mount_desc, &spec->mounts[i]);
+    else
+      spec->mounts[kept++] = spec->mounts[i];
+  }
+  spec->mounts_len = kept;
 }
 
 struct bundle {
@@ -331,18 +387,19 @@ bundle_remove(struct bundle *b)
   free(b->config);
 }
 
-/* ROOT/.sandbox~PID~XXXXXX (list skips names with '~') with an empty
- * rootfs directory, and "/" bound on it in a mount namespace of brig's
- * own. */
+/* $TMPDIR (else /tmp)/brig-sandbox.XXXXXX with an empty rootfs directory,
+ * and "/" bound on it in a mount namespace of brig's own.  Not in the
+ * state root: that is 0700, and a profile with noroot gives the container
+ * a user namespace whose ids cannot search a root-owned 0700 directory,
+ * so the bundle is 0711 in a directory anyone can search. */
 static int
-bundle_make(const char *root, struct bundle *b, brig_error **err)
+bundle_make(struct bundle *b, brig_error **err)
 {
-  int rootfd = brig_state_root_open(root, true, err);
+  const char *tmp = getenv("TMPDIR");
 
-  if (rootfd < 0)
-    return -1;
-  close(rootfd);
-  if (asprintf(&b->dir, "%s/.sandbox~%d~XXXXXX", root, (int)getpid()) < 0) {
+  if (!tmp || tmp[0] != '/')
+    tmp = "/tmp";
+  if (asprintf(&b->dir, "%s/brig-sandbox.XXXXXX", tmp) < 0) {
     b->dir = NULL;
     return brig_fail(err, ENOMEM, "spec");
   }
@@ -352,6 +409,8 @@ bundle_make(const char *root, struct bundle *b, brig_error **err)
     b->dir = NULL;
     return -1;
   }
+  if (chmod(b->dir, 0711) < 0)
+    return brig_fail(err, errno, "bundle %s", b->dir);
   { /* absolute: root.path is taken relative to the bundle otherwise */
     char *abs = realpath(b->dir, NULL);
 
@@ -364,7 +423,7 @@ bundle_make(const char *root, struct bundle *b, brig_error **err)
     b->rootfs = NULL;
     return brig_fail(err, ENOMEM, "spec");
   }
-  if (mkdir(b->rootfs, 0700) < 0) {
+  if (mkdir(b->rootfs, 0711) < 0) {
     int saved = errno;
 
     free(b->rootfs);
@@ -413,6 +472,7 @@ brig_cmd_sandbox(const brig_globals *g, int argc, char **argv, brig_error **err)
   const char *profile_opt = NULL, *profile;
   oci_spec *spec = NULL;
   char id[64];
+  bool rootless;
   int c, status = 0, r = -1;
 
   optind = 1;
@@ -432,18 +492,20 @@ brig_cmd_sandbox(const brig_globals *g, int argc, char **argv, brig_error **err)
   }
   if (optind >= argc)
     return brig_fail(err, 0, "sandbox: missing COMMAND");
-  if (geteuid() != 0)
-    return brig_fail(err, EPERM,
-                     "sandbox: needs root (brig has no SUID helper: run it with sudo, the "
-                     "command then runs as you)");
   if (calling_user(&u, err) < 0)
     goto out;
+  rootless = geteuid() != 0;
   if (choose_profile(&u, profile_opt, argv[optind], &profile, err) < 0)
     goto out;
   snprintf(id, sizeof(id), "sandbox-%d", (int)getpid());
-  if (brig_sealed_exe_ensure(err) < 0 || bundle_make(g->root, &b, err) < 0)
+  /* The user namespace after the sealed re-exec: an exec would drop the
+   * capabilities brig has in it. */
+  if (brig_sealed_exe_ensure(err) < 0 || (rootless && brig_userns_enter_self(err) < 0) ||
+      bundle_make(&b, err) < 0)
     goto out;
   spec = sandbox_spec(&u, b.rootfs, profile, argv + optind, argc - optind, err);
+  if (spec && rootless)
+    make_rootless(spec);
   if (!spec || choose_cwd(spec, b.rootfs, &u, err) < 0 || write_config(&b, spec, err) < 0)
     goto out;
   {

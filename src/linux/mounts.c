@@ -15,6 +15,7 @@
 #include "linux/mounts.h"
 #include "linux/resolve.h"
 #include "util/cleanup.h"
+#include "util/log.h"
 
 typedef struct mount_flags {
   unsigned set, clr;   /* MOUNT_ATTR_* of the top mount */
@@ -368,6 +369,20 @@ brig_mounts_have_cgroup(const oci_spec *spec)
   return false;
 }
 
+/* Where the host's instance of a file system type that a user namespace
+ * may not mount anew is (see mount_one), or NULL. */
+static const char *
+host_instance(const char *type)
+{
+  if (!type)
+    return NULL;
+  if (strcmp(type, "sysfs") == 0)
+    return "/sys";
+  if (strcmp(type, "mqueue") == 0)
+    return "/dev/mqueue";
+  return NULL;
+}
+
 static int
 mount_one(const oci_mount *m, int rootfd, const char *bundle, const brig_cgroup_view *cgroups,
           const char *label, brig_error **err)
@@ -421,6 +436,17 @@ mount_one(const oci_mount *m, int rootfd, const char *bundle, const brig_cgroup_
     r = mount_cgroup(m, &f, cgroups, dst, err);
   else
     r = mount_new_fs(m, &f, type, label, dst, err);
+  if (r < 0 && (*err)->errnum == EPERM && host_instance(type)) {
+    /* In a user namespace, sysfs needs a network namespace of its own
+     * and mqueue an IPC one (Firejail's noroot and rootless brig share
+     * the host's): as runc does, bind the host's instance instead, with
+     * the mount's attributes. */
+    brig_debug("%s; binding %s instead", (*err)->msg, host_instance(type));
+    brig_error_clear(err);
+    r = brig_bind_onto(-1, host_instance(type), dst, true, f.set | f.rset);
+    if (r < 0)
+      brig_fail(err, errno, "bind mount %s on %s", host_instance(type), m->destination);
+  }
   free(f.data);
   return r;
 }

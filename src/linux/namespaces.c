@@ -38,7 +38,7 @@ check_applicable(const oci_linux *l, const brig_ns_plan *plan, brig_error **err)
   size_t i;
 
   if (l->uid_mappings_len || l->gid_mappings_len) {
-    if (!plan->new_user && !plan->join_user)
+    if (!plan->new_user && !plan->join_user && !plan->late_user)
       return brig_fail(err, 0, "config.json: linux.uidMappings: need a user namespace");
     for (i = 0; plan->join_user && i < plan->n_join; i++)
       if (plan->join_type[i] == CLONE_NEWUSER &&
@@ -70,6 +70,18 @@ brig_ns_plan_close(brig_ns_plan *plan)
     if (plan->join_fd[i] >= 0)
       close(plan->join_fd[i]);
   plan->n_join = 0;
+}
+
+/* Whether the uid mappings give the namespace a root. */
+static bool
+maps_root(const oci_linux *l)
+{
+  size_t i;
+
+  for (i = 0; i < l->uid_mappings_len; i++)
+    if (l->uid_mappings[i].container_id == 0)
+      return true;
+  return false;
 }
 
 int
@@ -122,6 +134,16 @@ brig_ns_plan_build(const oci_spec *spec, brig_ns_plan *plan, brig_error **err)
     plan->n_join++;
     if (flag == CLONE_NEWUSER)
       plan->join_user = true;
+  }
+  /* Mappings without root (Firejail's noroot maps only the user): the
+   * namespace's ids could not set the container up (search root-owned 0700
+   * directories such as the state root, mount devpts with the tty group),
+   * so the init enters it last, as Firejail does, and the other new
+   * namespaces belong to brig's user namespace. */
+  if (plan->new_user && l->uid_mappings_len && !maps_root(l)) {
+    plan->new_user = false;
+    plan->late_user = true;
+    plan->clone_flags &= ~(uint64_t)CLONE_NEWUSER;
   }
   if (check_time_offsets(l, err) < 0 || check_applicable(l, plan, err) < 0) {
     brig_ns_plan_close(plan);
@@ -234,17 +256,13 @@ static int
 write_map(pid_t pid, const char *file, const oci_id_mapping *m, size_t n, brig_error **err)
 {
   char path[64], *buf, *p;
-  size_t i;
   _cleanup_close_ int fd = -1;
 
   if (n == 0)
     return 0;
-  buf = malloc(n * 40 + 1);
-  if (!buf)
+  if (brig_ns_format_map(m, n, &buf) < 0)
     return brig_fail(err, ENOMEM, "%s", file);
-  p = buf;
-  for (i = 0; i < n; i++)
-    p += sprintf(p, "%u %u %u\n", m[i].container_id, m[i].host_id, m[i].size);
+  p = buf + strlen(buf);
   snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
   fd = open(path, O_WRONLY | O_CLOEXEC);
   if (fd < 0 || write(fd, buf, (size_t)(p - buf)) != p - buf) {
@@ -258,12 +276,50 @@ write_map(pid_t pid, const char *file, const oci_id_mapping *m, size_t n, brig_e
 }
 
 int
+brig_ns_format_map(const oci_id_mapping *m, size_t n, char **out)
+{
+  char *buf, *p;
+  size_t i;
+
+  *out = NULL;
+  buf = malloc(n * 40 + 1);
+  if (!buf)
+    return -1;
+  p = buf;
+  for (i = 0; i < n; i++)
+    p += sprintf(p, "%u %u %u\n", m[i].container_id, m[i].host_id, m[i].size);
+  *p = '\0';
+  *out = buf;
+  return 0;
+}
+
+static int
+deny_setgroups(pid_t pid)
+{
+  char path[64];
+  _cleanup_close_ int fd = -1;
+
+  snprintf(path, sizeof(path), "/proc/%d/setgroups", (int)pid);
+  fd = open(path, O_WRONLY | O_CLOEXEC);
+  return fd < 0 || write(fd, "deny", 4) != 4 ? -1 : 0;
+}
+
+int
 brig_ns_write_id_maps(pid_t pid, const oci_linux *l, brig_error **err)
 {
   if (!l)
     return 0;
   if (write_map(pid, "uid_map", l->uid_mappings, l->uid_mappings_len, err) < 0)
     return -1;
+  if (write_map(pid, "gid_map", l->gid_mappings, l->gid_mappings_len, err) == 0)
+    return 0;
+  if ((*err)->errnum != EPERM || deny_setgroups(pid) < 0)
+    return -1;
+  /* user_namespaces(7): without CAP_SETGID in our own namespace (brig
+   * run by an unprivileged user) gid_map is writable only once the
+   * namespace cannot setgroups(2), or the container could drop a group
+   * that denies it access. */
+  brig_error_clear(err);
   return write_map(pid, "gid_map", l->gid_mappings, l->gid_mappings_len, err);
 }
 

@@ -20,6 +20,10 @@ typedef struct brig_ns_plan {
   size_t n_join;
   bool new_user;
   bool join_user; /* a user namespace given by path */
+  /* A new user namespace whose mappings leave root out (Firejail's
+   * noroot): not made by clone3 but entered by the init last, once the
+   * container is set up (see brig_ns_plan_build). */
+  bool late_user;
   bool new_time;
 } brig_ns_plan;
 
@@ -65,5 +69,17 @@ int brig_ns_setup_time(const oci_linux *linux_, brig_error **err);
 
 /* CLONE_NEW* flag of a spec namespace type, 0 if unknown. */
 int brig_ns_flag(const char *type);
+
+/* Rootless (userns-self.c): this process enters a new user namespace
+ * where its uid and gid map onto themselves, with every capability there
+ * until it execs.  Single-threaded callers only. */
+int brig_userns_enter_self(brig_error **err);
+
+/* Whether setgroups(2) is denied in this process's user namespace (then
+ * the supplementary groups stay what they are). */
+bool brig_setgroups_denied(void);
+
+/* The text of an id map file ("ID HOSTID SIZE\n" per mapping), malloc'd. */
+int brig_ns_format_map(const oci_id_mapping *m, size_t n, char **out);
 
 #endif

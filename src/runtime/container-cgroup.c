@@ -22,6 +22,16 @@ brig_scope_plan_clear(brig_scope_plan *plan)
   plan->unit = plan->path = NULL;
 }
 
+/* Whether r asks for a limit that only a cgroup can enforce.  Device
+ * rules do not count: rootless, the container cannot make device nodes
+ * and only sees the host's where they are bound (warned about). */
+static bool
+limits_requested(const oci_resources *r)
+{
+  return r && (r->memory || r->cpu || r->pids || r->block_io || r->hugepage_limits_len ||
+               r->network || r->rdma_len || r->unified.len);
+}
+
 int
 brig_container_cgroup_create(enum brig_cgroup_manager manager, const char *id, const oci_spec *spec,
                              brig_cgroup **out, brig_scope_plan *plan, brig_error **err)
@@ -40,7 +50,21 @@ brig_container_cgroup_create(enum brig_cgroup_manager manager, const char *id, c
     return brig_systemd_scope_names(id, spec->linux ? spec->linux->cgroups_path : NULL, &plan->unit,
                                     &plan->path, err);
   }
-  return brig_cgroup_create(id, spec->linux, out, err);
+  if (brig_cgroup_create(id, spec->linux, out, err) == 0)
+    return 0;
+  /* An unprivileged user (rootless) has no cgroup of its own to write to
+   * unless one was delegated: as with runc, the container then stays in
+   * brig's cgroup, which is only an error when it asks for limits. */
+  if (geteuid() != 0 && ((*err)->errnum == EACCES || (*err)->errnum == EPERM) &&
+      !limits_requested(spec->linux ? spec->linux->resources : NULL)) {
+    brig_debug("rootless: %s: the container stays in brig's cgroup", (*err)->msg);
+    brig_error_clear(err);
+    if (spec->linux && spec->linux->resources && spec->linux->resources->devices_len)
+      brig_warn("rootless: no cgroup of its own: linux.resources.devices is not enforced "
+                "(a device node is still reachable only where it is mounted)");
+    return 0;
+  }
+  return -1;
 }
 
 int

@@ -184,7 +184,8 @@ validate_spec(create_ctx *c, brig_error **err)
     return brig_fail(err, 0, "config.json: linux.namespaces: a mount namespace is required");
   if ((s->hostname || s->domainname) && !(c->ns.all_flags & CLONE_NEWUTS))
     return brig_fail(err, 0, "config.json: hostname: needs a uts namespace");
-  if (c->ns.new_user && (!s->linux->uid_mappings_len || !s->linux->gid_mappings_len))
+  if ((c->ns.new_user || c->ns.late_user) &&
+      (!s->linux->uid_mappings_len || !s->linux->gid_mappings_len))
     return brig_fail(err, 0, "config.json: linux.uidMappings: needed with a new user namespace");
   if (s->process->terminal && !c->o->console_socket && !c->o->proxy_terminal)
     return brig_fail(err, 0, "config.json: process.terminal: needs --console-socket");

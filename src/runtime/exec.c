@@ -314,7 +314,8 @@ proc_user(exec_ctx *x, brig_error **err)
     return -1;
   if (!u) {
     /* No group of brig's caller follows the process in. */
-    if (setgroups(0, NULL) < 0 && !(errno == EPERM && (x->ns_flags & CLONE_NEWUSER)))
+    if (setgroups(0, NULL) < 0 &&
+        !(errno == EPERM && ((x->ns_flags & CLONE_NEWUSER) || brig_setgroups_denied())))
       return brig_fail(err, errno, "setgroups");
     umask(x->umask);
     return 0;
@@ -327,8 +328,14 @@ proc_user(exec_ctx *x, brig_error **err)
       groups[i] = u->additional_gids[i];
   }
   if (setgroups(u->additional_gids_len, groups) < 0 &&
-      !(errno == EPERM && (x->ns_flags & CLONE_NEWUSER)))
-    return brig_fail(err, errno, "setgroups");
+      !(errno == EPERM && (x->ns_flags & CLONE_NEWUSER))) {
+    if (errno != EPERM || !brig_setgroups_denied())
+      return brig_fail(err, errno, "setgroups");
+    if (u->additional_gids_len) /* rootless: the caller's groups stay */
+      return brig_fail(err, 0,
+                       "process.user.additionalGids: setgroups is denied in brig's user "
+                       "namespace (rootless)");
+  }
   if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
     return brig_fail(err, errno, "prctl PR_SET_KEEPCAPS");
   if (setresgid(u->gid, u->gid, u->gid) < 0)
@@ -490,6 +497,27 @@ helper_close_fds(exec_ctx *x, brig_error **err)
   return 0;
 }
 
+/* The container init's namespaces.  Run by root, the user namespace
+ * last: one that maps no root is entered by the init once set up
+ * (brig_ns_plan_build), so the others belong to ours and joining them
+ * needs our capabilities, not the container's.  Run by an unprivileged
+ * user (rootless), the user namespace first: the capabilities to join the
+ * others are the ones it gives. */
+static int
+join_namespaces(exec_ctx *x, brig_error **err)
+{
+  int user = x->ns_flags & CLONE_NEWUSER, rest = x->ns_flags & ~CLONE_NEWUSER;
+  bool privileged = geteuid() == 0; /* before: inside, we are root */
+
+  if (user && !privileged && setns(x->init_pidfd, user) < 0)
+    return brig_fail(err, errno, "join the user namespace of the container init");
+  if (rest && setns(x->init_pidfd, rest) < 0)
+    return brig_fail(err, errno, "join the namespaces of the container init");
+  if (user && privileged && setns(x->init_pidfd, user) < 0)
+    return brig_fail(err, errno, "join the user namespace of the container init");
+  return 0;
+}
+
 __attribute__((noreturn)) static void
 helper_run(exec_ctx *x)
 {
@@ -509,10 +537,8 @@ helper_run(exec_ctx *x)
   }
   if (helper_close_fds(x, &err) < 0)
     proc_fail(x, err);
-  if (x->ns_flags && setns(x->init_pidfd, x->ns_flags) < 0) {
-    brig_fail(&err, errno, "join the namespaces of the container init");
+  if (join_namespaces(x, &err) < 0)
     proc_fail(x, err);
-  }
   close(x->init_pidfd);
   x->init_pidfd = -1;
   pid = brig_spawn_clone(0, true, &x->join, &pidfd, &err);

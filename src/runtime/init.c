@@ -32,6 +32,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "linux/caps.h"
@@ -91,11 +92,19 @@ init_prepare_process(brig_init_ctx *ctx, brig_error **err)
    * writes the id maps and the state. */
   if (ctx->cgroup_join && brig_cgroup_join_self(ctx->cgroup_join, err) < 0)
     return -1;
+  /* Rootless with a user namespace of the container's own, brig (not
+   * root) writes our id maps, and the /proc files of a non-dumpable
+   * process belong to a root that brig's namespace does not map: stay
+   * dumpable until GO, as runc does.  Nothing of the container runs yet. */
+  bool dumpable_until_go = ctx->ns->new_user && geteuid() != 0;
+
   inherited_umask = umask(0);
-  if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+  if (!dumpable_until_go && prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
     return brig_fail(err, errno, "prctl PR_SET_DUMPABLE");
   if (wait_go(ctx, err) < 0)
     return -1;
+  if (dumpable_until_go && prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+    return brig_fail(err, errno, "prctl PR_SET_DUMPABLE");
   if (ctx->ns->new_user || ctx->ns->join_user) {
     if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
       return brig_fail(err, errno, "become root in the user namespace");
@@ -360,19 +369,37 @@ init_process_attrs(brig_init_ctx *ctx, brig_error **err)
   return 0;
 }
 
+/* setgroups(2) failed.  Rootless (brig in a user namespace of its own
+ * that denies setgroups) the caller's groups stay, which is only an error
+ * when the spec asks for others. */
 static int
-init_user(brig_init_ctx *ctx, init_exec *x, brig_error **err)
+setgroups_failed(const oci_user *u, brig_error **err)
+{
+  int saved = errno;
+
+  if (saved == EPERM && brig_setgroups_denied()) {
+    if (u->additional_gids_len == 0)
+      return 0;
+    return brig_fail(err, 0,
+                     "process.user.additionalGids: setgroups is denied in brig's user namespace "
+                     "(rootless)");
+  }
+  return brig_fail(err, saved, "setgroups");
+}
+
+/* The supplementary groups: process.user.additionalGids, or none. */
+static int
+init_groups(brig_init_ctx *ctx, brig_error **err)
 {
   const oci_user *u = ctx->spec->process->user;
-  gid_t *groups = NULL;
+  _cleanup_free_ gid_t *groups = NULL;
   size_t i;
 
-  if (brig_caps_drop_bounding(&x->caps, err) < 0)
-    return -1;
   if (!u) {
     /* The group list comes from the spec alone: none of the caller's
      * supplementary groups may follow the container (runc clears it too). */
-    if (setgroups(0, NULL) < 0 && !(errno == EPERM && (ctx->ns->new_user || ctx->ns->join_user)))
+    if (setgroups(0, NULL) < 0 &&
+        !(errno == EPERM && ((ctx->ns->new_user || ctx->ns->join_user) || brig_setgroups_denied())))
       return brig_fail(err, errno, "setgroups");
     return 0;
   }
@@ -383,11 +410,108 @@ init_user(brig_init_ctx *ctx, init_exec *x, brig_error **err)
     for (i = 0; i < u->additional_gids_len; i++)
       groups[i] = u->additional_gids[i];
   }
-  if (setgroups(u->additional_gids_len, groups) < 0 && !(errno == EPERM && ctx->ns->new_user)) {
-    free(groups);
-    return brig_fail(err, errno, "setgroups");
+  if (setgroups(u->additional_gids_len, groups) < 0 && !(errno == EPERM && ctx->ns->new_user))
+    return setgroups_failed(u, err);
+  return 0;
+}
+
+/* The child that writes the init's id maps once it has unshared: the
+ * kernel wants the writer in the parent namespace, with CAP_SETUID and
+ * CAP_SETGID there, which the init no longer is, and the map files opened
+ * after the unshare (they belong to the namespace the task had when
+ * opened).  init is the init's directory in the host's /proc.  Exits 0 on
+ * success, 1 (uid_map) or 2 (gid_map). */
+__attribute__((noreturn)) static void
+late_map_writer(int go, const char *init, const char *uid_map, const char *gid_map)
+{
+  char path[64], c;
+  int fd;
+
+  if (read(go, &c, 1) != 1)
+    _exit(1);
+  snprintf(path, sizeof(path), "%s/uid_map", init);
+  fd = openat(proc_fd, path, O_WRONLY | O_CLOEXEC);
+  if (fd < 0 || brig_write_all(fd, uid_map, strlen(uid_map)) < 0)
+    _exit(1);
+  close(fd);
+  snprintf(path, sizeof(path), "%s/gid_map", init);
+  fd = openat(proc_fd, path, O_WRONLY | O_CLOEXEC);
+  if (fd < 0 || brig_write_all(fd, gid_map, strlen(gid_map)) < 0)
+    _exit(2);
+  _exit(0);
+}
+
+/* linux.namespaces user with mappings that leave root out (see
+ * brig_ns_plan_build): entered now that the container is set up, before
+ * the filter (which may forbid unshare) and the user's ids.  The groups
+ * are set first, while the init can still name unmapped ones. */
+static int
+init_late_user_namespace(brig_init_ctx *ctx, brig_error **err)
+{
+  const oci_linux *l = ctx->spec->linux;
+  _cleanup_free_ char *uid_map = NULL, *gid_map = NULL;
+  /* Rootless, the /proc files of a non-dumpable process belong to a root
+   * that brig's namespace does not map, not to the writer: dumpable while
+   * it writes. */
+  bool toggle = geteuid() != 0;
+  char self[32];
+  int go[2], status = 0, r, saved;
+  ssize_t n;
+  pid_t writer;
+
+  if (!ctx->ns->late_user)
+    return 0;
+  if (init_groups(ctx, err) < 0)
+    return -1;
+  if (brig_ns_format_map(l->uid_mappings, l->uid_mappings_len, &uid_map) < 0 ||
+      brig_ns_format_map(l->gid_mappings, l->gid_mappings_len, &gid_map) < 0)
+    return brig_fail(err, ENOMEM, "user namespace");
+  n = readlinkat(proc_fd, "self", self, sizeof(self) - 1);
+  if (n <= 0)
+    return brig_fail(err, errno, "user namespace: our pid");
+  self[n] = '\0';
+  if (pipe2(go, O_CLOEXEC) < 0)
+    return brig_fail(err, errno, "user namespace: pipe");
+  writer = fork();
+  if (writer == 0) {
+    close(go[1]);
+    late_map_writer(go[0], self, uid_map, gid_map);
   }
-  free(groups);
+  close(go[0]);
+  if (writer < 0) {
+    close(go[1]);
+    return brig_fail(err, errno, "user namespace: fork");
+  }
+  r = unshare(CLONE_NEWUSER);
+  saved = errno;
+  if (r == 0 && toggle && prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0)
+    r = -1, saved = errno;
+  if (r == 0 && write(go[1], "x", 1) != 1)
+    r = -1, saved = errno;
+  close(go[1]);
+  while (waitpid(writer, &status, 0) < 0 && errno == EINTR)
+    ;
+  if (toggle && prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0 && r == 0)
+    r = -1, saved = errno;
+  if (r < 0)
+    return brig_fail(err, saved, "unshare the user namespace");
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+    return brig_fail(err, 0, "user namespace: write %s",
+                     WIFEXITED(status) && WEXITSTATUS(status) == 2 ? "gid_map" : "uid_map");
+  return 0;
+}
+
+static int
+init_user(brig_init_ctx *ctx, init_exec *x, brig_error **err)
+{
+  const oci_user *u = ctx->spec->process->user;
+
+  if (brig_caps_drop_bounding(&x->caps, err) < 0)
+    return -1;
+  if (!ctx->ns->late_user && init_groups(ctx, err) < 0)
+    return -1;
+  if (!u)
+    return 0;
   if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
     return brig_fail(err, errno, "prctl PR_SET_KEEPCAPS");
   if (setresgid(u->gid, u->gid, u->gid) < 0)
@@ -583,9 +707,9 @@ brig_init_run(brig_init_ctx *ctx)
   if (init_start_hooks(ctx, &err) < 0 || init_process_attrs(ctx, &err) < 0 ||
       brig_rlimits_apply(ctx->spec->process, &err) < 0 ||
       brig_lsm_apply_exec_label(ctx->spec->process, &err) < 0 ||
-      init_seccomp_late(ctx, false, &err) < 0 || init_user(ctx, &x, &err) < 0 ||
-      init_caps_and_privs(ctx, &x, &err) < 0 || init_fds(ctx, &err) < 0 ||
-      init_seccomp_late(ctx, true, &err) < 0)
+      init_late_user_namespace(ctx, &err) < 0 || init_seccomp_late(ctx, false, &err) < 0 ||
+      init_user(ctx, &x, &err) < 0 || init_caps_and_privs(ctx, &x, &err) < 0 ||
+      init_fds(ctx, &err) < 0 || init_seccomp_late(ctx, true, &err) < 0)
     fail_after_start(ctx, err);
   signal(SIGPIPE, SIG_DFL);
   execve(x.path, ctx->spec->process->args, x.env);

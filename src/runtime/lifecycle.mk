@@ -12,7 +12,7 @@ BRIG_LIFECYCLE_LIB_SOURCES = \
 	src/runtime/sealed-exe.c src/runtime/sealed-exe.h \
 	src/runtime/container-cgroup.c src/runtime/container-cgroup.h \
 	src/runtime/container-ops.c src/runtime/container-ops.h \
-	src/linux/namespaces.c src/linux/namespaces.h src/linux/userns-maps.c \
+	src/linux/namespaces.c src/linux/namespaces.h src/linux/userns-maps.c src/linux/userns-self.c \
 	src/linux/resolve.c src/linux/resolve.h \
 	src/linux/rootfs.c src/linux/rootfs.h \
 	src/linux/mounts.c src/linux/mounts.h src/linux/copy-tree.c src/linux/copy-tree.h \
@@ -45,6 +45,7 @@ BRIG_LIFECYCLE_TESTS = \
 	tests/integration/lifecycle-terminal.sh \
 	tests/integration/lifecycle-concurrency.sh \
 	tests/integration/lifecycle-security.sh \
+	tests/integration/lifecycle-rootless.sh \
 	tests/integration/lifecycle-seccomp.sh \
 	tests/integration/lifecycle-cgroup.sh \
 	tests/integration/lifecycle-devnull.sh \

@@ -282,19 +282,74 @@ expect_error "no command: one line" "brig: sandbox: missing COMMAND" S --profile
 expect_error "a command that does not exist: one line" \
   'brig: sandbox: exec /nonexistent/cmd: No such file or directory' \
   S --profile "$TEST_TMP/profiles/empty.profile" -- /nonexistent/cmd
+
+# ---- a real profile's noroot, and rootless ----
+
+NOBODY_HOME_BEFORE=$(h=$(getent passwd nobody | cut -d: -f6); [ -e "${h:-/nonexistent-home}" ] && echo yes || echo no)
 if id nobody >/dev/null 2>&1; then
-  out=$(su -s /bin/sh nobody -c "$BRIG --root /tmp/brig-nobody-$$ sandbox true" 2>&1 </dev/null)
+  NU=$(id -u nobody)
+  NG=$(id -g nobody)
+  # curl.profile has noroot: a user namespace that maps only the user,
+  # entered by the init once the container is set up.
+  out=$(SUDO_UID=$NU SUDO_GID=$NG S --profile curl -- sh -c 'id -u; id -g; cat /proc/self/uid_map' \
+    2>s.err </dev/null)
+  [ "$(echo "$out" | tr -s ' \n' ' ')" = "$NU $NG $NU $NU 1 " ]
+  ok $? "the real curl profile (noroot) as root for nobody: a user namespace mapping only $NU ($(echo "$out" | tr -s ' \n' ' '))"
+
+  # Rootless: nobody runs brig sandbox directly, without sudo or SUID.  The
+  # binary and the state root must be reachable by nobody.
+  RL=$(mktemp -d /tmp/brig-rootless.XXXXXX)
+  chmod 755 "$RL"
+  cp "$BRIG" "$RL/brig"
+  cp "$P" "$RL/fjprobe"
+  cp "$TEST_TMP/profiles/empty.profile" "$RL/empty.profile"
+  mkdir "$RL/xdg"
+  chown "$NU:$NG" "$RL/xdg"
+  chmod 700 "$RL/xdg"
+  prof rlnet "net none" "caps.drop all" "blacklist /etc/hostname"
+  cp "$TEST_TMP/profiles/rlnet.profile" "$RL/rlnet.profile"
+  chmod 644 "$RL"/*.profile
+  N() { # N ARGS...: brig sandbox as nobody, rootless
+    su -s /bin/sh nobody -c "cd / && XDG_RUNTIME_DIR=$RL/xdg $RL/brig sandbox $*" </dev/null
+  }
+  out=$(N --profile curl -- sh -c "'id -u; grep ^CapEff /proc/self/status; cat /proc/self/uid_map'" 2>rl.err)
   st=$?
-  [ "$st" -ne 0 ] && [ "${out#brig: sandbox: needs root}" != "$out" ]
-  ok $? "an unprivileged caller gets one error line (got: $out)"
+  [ $st -eq 0 ] && [ "$(echo "$out" | tr -s ' \t\n' ' ')" = "$NU CapEff: 0000000000000000 $NU $NU 1 " ]
+  ok $? "rootless: nobody runs the curl profile without root: uid $NU, no capability (status $st: $(echo "$out" | tr -s ' \t\n' ' '))"
+  [ $st -eq 0 ] || grep -v ': warning: ' rl.err | sed 's/^/#   /' | head -n 5
+  N --profile "$RL/empty.profile" -- sh -c "'exit 7'" 2>/dev/null
+  st=$?
+  [ $st -eq 7 ]
+  ok $? "rootless: the exit status passes through (7, got $st)"
+  printf '#!/bin/sh\ntail -n +3 /proc/net/dev | cut -d: -f1 | tr -d " "\n' >"$RL/netdev.sh"
+  chmod 755 "$RL/netdev.sh"
+  out=$(N --profile "$RL/rlnet.profile" -- "$RL/netdev.sh" 2>/dev/null)
+  [ "$out" = lo ]
+  ok $? "rootless: net none leaves only lo (got: $out)"
+  out=$(N --profile "$RL/rlnet.profile" -- "$RL/fjprobe" read /etc/hostname 2>/dev/null)
+  [ "$out" = EACCES ] || [ "$out" = ENOENT ]
+  ok $? "rootless: a blacklisted file cannot be read (got: $out)"
+  out=$(N --profile "$RL/rlnet.profile" -- grep ^CapBnd /proc/self/status 2>/dev/null)
+  [ "$out" = "CapBnd:	0000000000000000" ]
+  ok $? "rootless: caps.drop all empties the bounding set (got: $out)"
+  left=$(ls -A "$RL/xdg/brig" 2>/dev/null)
+  [ -z "$left" ] && ! pgrep -u "$NU" -f "$RL/" >/dev/null
+  ok $? "rootless: nothing left in \$XDG_RUNTIME_DIR/brig, no process (${left:-empty})"
+  rm -rf "$RL"
 else
-  skip "an unprivileged caller gets one error line" "no user nobody"
+  for t in "noroot as root" "rootless curl" "rootless exit status" "rootless net none" \
+    "rootless blacklist" "rootless caps" "rootless cleanup"; do
+    skip "$t" "no user nobody"
+  done
 fi
 
 left=$(ls -A "$ROOT" 2>/dev/null)
 [ -z "$left" ]
 ok $? "nothing left in the state root (${left:-empty})"
-mnt=$(grep -c 'sandbox~' /proc/self/mountinfo)
+home=$(getent passwd nobody | cut -d: -f6)
+[ "$NOBODY_HOME_BEFORE" = "$([ -e "${home:-/nonexistent-home}" ] && echo yes || echo no)" ]
+ok $? "nobody's missing home ($home) was not created on the host"
+mnt=$(grep -c 'brig-sandbox\.' /proc/self/mountinfo)
 [ "$mnt" -eq 0 ]
 ok $? "no mount left behind ($mnt)"
 cg=$(find /sys/fs/cgroup -maxdepth 4 -name 'sandbox-*' 2>/dev/null | head -n 3)

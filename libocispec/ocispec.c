@@ -13,6 +13,7 @@
 #include <inttypes.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -776,6 +777,64 @@ oci_dup(const oci_desc *desc, const void *obj)
   free(text);
   free(err);
   return copy;
+}
+
+/* ---- process.env ---- */
+
+static bool
+env_is(const char *entry, const char *name, size_t len)
+{
+  return strncmp(entry, name, len) == 0 && entry[len] == '=';
+}
+
+const char *
+oci_process_getenv(const oci_process *p, const char *name)
+{
+  size_t i, len = strlen(name);
+
+  for (i = 0; p && i < p->env_len; i++)
+    if (env_is(p->env[i], name, len))
+      return p->env[i] + len + 1;
+  return NULL;
+}
+
+void
+oci_process_unsetenv(oci_process *p, const char *name)
+{
+  size_t i, kept = 0, len = strlen(name);
+
+  for (i = 0; i < p->env_len; i++) {
+    if (env_is(p->env[i], name, len))
+      free(p->env[i]);
+    else
+      p->env[kept++] = p->env[i];
+  }
+  if (kept < p->env_len) /* a slot was freed: keep the NULL end execve() needs */
+    p->env[kept] = NULL;
+  p->env_len = kept;
+}
+
+int
+oci_process_setenv(oci_process *p, const char *name, const char *value)
+{
+  size_t len = strlen(name) + strlen(value) + 2;
+  char *entry = malloc(len), **env;
+
+  if (!entry)
+    return -1;
+  snprintf(entry, len, "%s=%s", name, value);
+  /* Room for one more and the NULL end before anything changes. */
+  env = realloc(p->env, (p->env_len + 2) * sizeof(char *));
+  if (!env) {
+    free(entry);
+    return -1;
+  }
+  p->env = env;
+  oci_process_unsetenv(p, name);
+  p->env[p->env_len++] = entry;
+  p->env[p->env_len] = NULL;
+  p->has_env = true;
+  return 0;
 }
 
 /* ---- maps ---- */

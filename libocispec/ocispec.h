@@ -103,6 +103,14 @@ void *oci_dup(const oci_desc *desc, const void *obj);
 const char *oci_strmap_get(const oci_strmap *map, const char *key);
 /* Insert or replace; returns 0 or -1 (ENOMEM). */
 int oci_strmap_set(oci_strmap *map, const char *key, const char *value);
+
+/* process.env: the value of the first NAME=, or NULL. */
+const char *oci_process_getenv(const oci_process *p, const char *name);
+/* Removes every NAME= entry. */
+void oci_process_unsetenv(oci_process *p, const char *name);
+/* Removes every NAME= entry and appends NAME=VALUE; -1 (ENOMEM) on
+ * failure, with p unchanged. */
+int oci_process_setenv(oci_process *p, const char *name, const char *value);
 void oci_strmap_clear(oci_strmap *map);
 
 /* Typed shorthands for the four documents. */

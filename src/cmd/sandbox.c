@@ -170,32 +170,6 @@ set_strv(char ***v, size_t *len, bool *has, char *const *src, size_t n)
   return 0;
 }
 
-static int
-env_put(oci_process *p, const char *name, const char *value)
-{
-  size_t l = strlen(name);
-  char *e, **nv;
-
-  if (asprintf(&e, "%s=%s", name, value) < 0)
-    return -1;
-  for (size_t i = 0; i < p->env_len; i++)
-    if (strncmp(p->env[i], name, l) == 0 && p->env[i][l] == '=') {
-      free(p->env[i]);
-      p->env[i] = e;
-      return 0;
-    }
-  nv = realloc(p->env, (p->env_len + 2) * sizeof(char *));
-  if (!nv) {
-    free(e);
-    return -1;
-  }
-  p->env = nv;
-  p->env[p->env_len++] = e;
-  p->env[p->env_len] = NULL;
-  p->has_env = true;
-  return 0;
-}
-
 /* Is PATH hidden in the root built by the mounts of S (ROOTFS is the
  * root's path on the host)?  A tmpfs over a parent hides it, a bind of
  * something else over a parent shows it; a bind of a path onto itself
@@ -255,8 +229,9 @@ sandbox_spec(const struct sandbox_user *u, const char *rootfs, const char *profi
   spec->root->path = strdup(rootfs);
   if (!spec->root->path || set_strv(&p->args, &p->args_len, &p->has_args, argv, (size_t)argc) < 0 ||
       set_strv(&p->env, &p->env_len, &p->has_env, environ, n) < 0 ||
-      env_put(p, "HOME", u->home) < 0 || (u->name && env_put(p, "USER", u->name) < 0) ||
-      (u->name && env_put(p, "LOGNAME", u->name) < 0))
+      oci_process_setenv(p, "HOME", u->home) < 0 ||
+      (u->name && oci_process_setenv(p, "USER", u->name) < 0) ||
+      (u->name && oci_process_setenv(p, "LOGNAME", u->name) < 0))
     goto oom;
   free(p->cwd);
   p->cwd = strdup(getcwd(cwd, sizeof(cwd)) ? cwd : u->home);

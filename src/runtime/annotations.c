@@ -351,17 +351,6 @@ tree_canonical(const struct tree *t, const char *path)
 
 /* ---- the target user ---- */
 
-static const char *
-env_get(const oci_process *p, const char *name)
-{
-  size_t l = strlen(name);
-
-  for (size_t i = 0; p && i < p->env_len; i++)
-    if (strncmp(p->env[i], name, l) == 0 && p->env[i][l] == '=')
-      return p->env[i] + l + 1;
-  return NULL;
-}
-
 /* The home of UID in the tree's /etc/passwd, malloc'd; NULL if none. */
 static char *
 passwd_home(const struct tree *t, uid_t uid)
@@ -411,7 +400,7 @@ target_home(const oci_spec *spec, const struct tree *t, char **home, brig_error 
     if (h[0] != '/')
       return brig_fail(err, 0, ANN "%s: must be an absolute path, got '%s'", BRIG_FJ_ANN_HOME, h);
     *home = strdup(h);
-  } else if ((h = env_get(spec->process, "HOME")) && h[0] == '/') {
+  } else if ((h = oci_process_getenv(spec->process, "HOME")) && h[0] == '/') {
     *home = strdup(h);
   } else {
     *home = passwd_home(t, spec->process->user->uid);
@@ -469,7 +458,7 @@ conditions(struct brig_fj_context *ctx, const oci_spec *spec, brig_error **err)
 static size_t
 path_dirs(const oci_spec *spec, char *buf, const char **dirs, size_t max)
 {
-  const char *p = env_get(spec->process, "PATH");
+  const char *p = oci_process_getenv(spec->process, "PATH");
   size_t n = 0;
   char *tok, *save = NULL;
 

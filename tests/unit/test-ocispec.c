@@ -260,6 +260,30 @@ test_strmap_and_dup(void)
 }
 
 static void
+test_process_env(void)
+{
+  static const char doc[] = "{\"cwd\":\"/\",\"args\":[\"sh\"],"
+                            "\"env\":[\"A=1\",\"PATH=/bin\",\"A=2\",\"AB=3\"]}";
+  char *err = NULL;
+  oci_process *p = oci_parse_data(&oci_process_desc, "process.json", doc, strlen(doc), NULL, &err);
+
+  TAP_OK(p && strcmp(oci_process_getenv(p, "A"), "1") == 0 &&
+             strcmp(oci_process_getenv(p, "AB"), "3") == 0 && !oci_process_getenv(p, "B") &&
+             !oci_process_getenv(NULL, "A"),
+         "getenv: the first NAME=, not a longer name");
+  oci_process_unsetenv(p, "A");
+  TAP_OK(p->env_len == 2 && strcmp(p->env[0], "PATH=/bin") == 0 && strcmp(p->env[1], "AB=3") == 0 &&
+             p->env[2] == NULL,
+         "unsetenv removes every A= and keeps the NULL end");
+  TAP_OK(oci_process_setenv(p, "PATH", "/usr/bin") == 0 &&
+             oci_process_setenv(p, "HOME", "/r") == 0 && p->env_len == 3 &&
+             strcmp(p->env[0], "AB=3") == 0 && strcmp(p->env[1], "PATH=/usr/bin") == 0 &&
+             strcmp(p->env[2], "HOME=/r") == 0 && p->env[3] == NULL,
+         "setenv replaces (moved to the end) and appends");
+  oci_process_free(p);
+}
+
+static void
 test_other_documents(void)
 {
   static const char state[] = "{\"ociVersion\":\"1.2.0\",\"id\":\"x\",\"status\":\"flying\","
@@ -314,6 +338,7 @@ main(void)
   test_config_errors();
   test_unknown_keys_and_values();
   test_strmap_and_dup();
+  test_process_env();
   test_other_documents();
   return tap_done();
 }

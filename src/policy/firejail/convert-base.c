@@ -22,21 +22,6 @@
 #include "convert-base.h"
 #include "to-oci-internal.h"
 
-static void
-set_env(oci_process *p, const char *name, const char *value)
-{
-  size_t l = strlen(name);
-  char *e = fj_xasprintf("%s=%s", name, value);
-
-  for (size_t i = 0; i < p->env_len; i++)
-    if (strncmp(p->env[i], name, l) == 0 && p->env[i][l] == '=') {
-      fj_ocistrv_remove_at(p->env, &p->env_len, i);
-      break;
-    }
-  fj_ocistrv_push(&p->env, &p->env_len, &p->has_env, e);
-  free(e);
-}
-
 oci_spec *
 brig_fj_convert_base(const char *user, uid_t uid, gid_t gid, const char *home, const char *program,
                      brig_error **err)
@@ -73,10 +58,10 @@ brig_fj_convert_base(const char *user, uid_t uid, gid_t gid, const char *home, c
   p->user->gid = gid;
   free(p->cwd);
   p->cwd = fj_xstrdup(home);
-  set_env(p, "HOME", home);
+  fj_setenv(p, "HOME", home);
   if (user) {
-    set_env(p, "USER", user);
-    set_env(p, "LOGNAME", user);
+    fj_setenv(p, "USER", user);
+    fj_setenv(p, "LOGNAME", user);
   }
   if (program && program[0]) {
     for (size_t i = 0; i < p->args_len; i++)

@@ -5,6 +5,8 @@
 #ifndef BRIG_POLICY_FIREJAIL_TO_OCI_INTERNAL_H
 #define BRIG_POLICY_FIREJAIL_TO_OCI_INTERNAL_H
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -46,6 +48,17 @@ void *fj_objv_push(void *arrp, size_t *len, bool *has, size_t elem);
 void fj_ocistrv_push(char ***v, size_t *len, bool *has, const char *s);
 void fj_ocistrv_remove(char **v, size_t *len, const char *s);
 void fj_ocistrv_remove_at(char **v, size_t *len, size_t i);
+
+/* process.env NAME=VALUE, replacing NAME (out of memory aborts, as with
+ * the fj_x* allocators). */
+static inline void
+fj_setenv(oci_process *p, const char *name, const char *value)
+{
+  if (oci_process_setenv(p, name, value) < 0) {
+    fputs("brig: firejail: out of memory\n", stderr);
+    abort();
+  }
+}
 bool fj_ocistrv_contains(char *const *v, size_t len, const char *s);
 void fj_ocistrv_clear(char ***v, size_t *len, bool *has);
 

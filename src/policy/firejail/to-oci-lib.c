@@ -532,17 +532,6 @@ search_dirs(struct resolver *r)
       fj_strv_add(&r->search, defaults[i]);
 }
 
-static const char *
-env_get(const oci_process *p, const char *name)
-{
-  size_t l = strlen(name);
-
-  for (size_t i = 0; p && i < p->env_len; i++)
-    if (strncmp(p->env[i], name, l) == 0 && p->env[i][l] == '=')
-      return p->env[i] + l + 1;
-  return NULL;
-}
-
 static bool
 is_type(struct resolver *r, const char *path, enum brig_fj_ftype type)
 {
@@ -570,7 +559,7 @@ program_path(struct resolver *r)
       return fj_xstrdup(arg);
     return fj_xasprintf("%s/%s", p->cwd && p->cwd[0] == '/' ? p->cwd : "", arg);
   }
-  path = env_get(p, "PATH");
+  path = oci_process_getenv(p, "PATH");
   copy = fj_xstrdup(path ? path : "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
   for (char *d = strtok_r(copy, ":", &save); d && !hit; d = strtok_r(NULL, ":", &save)) {
     char *cand;

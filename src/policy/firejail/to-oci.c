@@ -214,28 +214,6 @@ capabilities(struct fj_conv *c, const struct brig_fj_directive *d)
   }
 }
 
-static void
-env_remove(oci_process *p, const char *name)
-{
-  size_t l = strlen(name);
-
-  for (size_t i = 0; i < p->env_len;)
-    if (strncmp(p->env[i], name, l) == 0 && p->env[i][l] == '=')
-      fj_ocistrv_remove_at(p->env, &p->env_len, i);
-    else
-      i++;
-}
-
-static void
-env_set(oci_process *p, const char *name, const char *value)
-{
-  char *e = fj_xasprintf("%s=%s", name, value);
-
-  env_remove(p, name);
-  fj_ocistrv_push(&p->env, &p->env_len, &p->has_env, e);
-  free(e);
-}
-
 /* "123", "4k", "2m", "1g" (rlimit-as and rlimit-fsize take sizes). */
 static int
 parse_limit(const char *s, bool sizes, uint64_t *out)
@@ -446,10 +424,10 @@ process_directive(struct fj_conv *c, const struct brig_fj_directive *d, char **e
   }
   case BRIG_FJ_ENV:
     if (d->argc == 2)
-      env_set(fj_process(c), d->argv[0], d->argv[1]);
+      fj_setenv(fj_process(c), d->argv[0], d->argv[1]);
     break;
   case BRIG_FJ_RMENV:
-    env_remove(fj_process(c), d->arg);
+    oci_process_unsetenv(fj_process(c), d->arg);
     break;
   case BRIG_FJ_APPARMOR:
   case BRIG_FJ_APPARMOR_REPLACE:
@@ -465,12 +443,12 @@ process_directive(struct fj_conv *c, const struct brig_fj_directive *d, char **e
   case BRIG_FJ_DBUS_USER:
   case BRIG_FJ_NODBUS:
     if (d->kind == BRIG_FJ_NODBUS || (d->arg && strcmp(d->arg, "none") == 0))
-      env_remove(fj_process(c), "DBUS_SESSION_BUS_ADDRESS");
+      oci_process_unsetenv(fj_process(c), "DBUS_SESSION_BUS_ADDRESS");
     break;
   case BRIG_FJ_X11:
     if (d->arg && strcmp(d->arg, "none") == 0) {
-      env_remove(fj_process(c), "DISPLAY");
-      env_remove(fj_process(c), "XAUTHORITY");
+      oci_process_unsetenv(fj_process(c), "DISPLAY");
+      oci_process_unsetenv(fj_process(c), "XAUTHORITY");
     }
     break;
   default:

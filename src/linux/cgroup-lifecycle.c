@@ -289,6 +289,20 @@ brig_cgroup_kill(brig_cgroup *cg, int sig, brig_error **err)
   return r;
 }
 
+/* Whether create made the cgroup in every hierarchy (one that existed
+ * before is emptied of its processes but not removed, so an rmdir cannot
+ * tell that processes are left). */
+static bool
+all_made(const brig_cgroup *cg)
+{
+  size_t i;
+
+  for (i = 0; i < cg->n; i++)
+    if (!cg->h[i].made)
+      return false;
+  return true;
+}
+
 static bool
 any_dir_left(const brig_cgroup *cg)
 {
@@ -363,17 +377,23 @@ brig_cgroup_destroy(brig_cgroup *cg, brig_error **err)
 
   if (!any_dir_left(cg))
     return 0;
-  if (cg->layout == BRIG_CGROUP_LAYOUT_UNIFIED && u && brig_cg_exists(u->dir, "cgroup.kill")) {
-    if (brig_cg_write(u->dir, "cgroup.kill", "1", "cgroup: kill", err) < 0)
-      brig_error_clear(err);
-  }
+  /* First without killing: a stopped container's cgroup is empty, and
+   * brig_cgroup_kill freezes and thaws, which costs a v1 freezer a kernel
+   * text patch (its static key) each time.  rmdir of a cgroup with
+   * processes fails with EBUSY, and then they are killed. */
   for (tries = 0;; tries++) {
     brig_error *e = NULL;
     size_t i;
     int busy = 0;
     const char *busy_dir = NULL;
 
-    if (brig_cgroup_kill(cg, SIGKILL, &e) < 0) {
+    bool kill = tries > 0 || !all_made(cg);
+
+    if (kill && cg->layout == BRIG_CGROUP_LAYOUT_UNIFIED && u &&
+        brig_cg_exists(u->dir, "cgroup.kill") &&
+        brig_cg_write(u->dir, "cgroup.kill", "1", "cgroup: kill", &e) < 0)
+      brig_error_clear(&e);
+    if (kill && brig_cgroup_kill(cg, SIGKILL, &e) < 0) {
       brig_debug("cgroup: %s", e->msg);
       brig_error_clear(&e);
     }
@@ -397,6 +417,7 @@ brig_cgroup_destroy(brig_cgroup *cg, brig_error **err)
     }
     if (tries >= EMPTY_TRIES)
       return brig_fail(err, busy, "cgroup: rmdir %s", busy_dir);
-    sleep_ms(10);
+    if (tries > 0)
+      sleep_ms(10);
   }
 }

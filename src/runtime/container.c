@@ -309,6 +309,7 @@ child_main(create_ctx *c, int child_sock)
     .seccomp = c->seccomp,
     .unshare_cgroupns = (c->cgroup || c->scope.unit) && (c->ns.all_flags & CLONE_NEWCGROUP),
     .cgroup_join = c->cgroup ? &c->cgroup_join : NULL,
+    .placed_by_brig = c->scope.unit != NULL,
   };
 
   /* The lock belongs to brig: the init must not keep the directory locked
@@ -414,11 +415,42 @@ hand_over_seccomp_listener(create_ctx *c, int fd, brig_error **err)
   return r;
 }
 
-/* The init died without a word: most often the OOM killer, when the
- * memory limit is below what even brig's setup needs. */
+/* The init is gone.  It may have said why before brig read anything (it
+ * starts its setup without waiting for GO, see needs_go_first in init.c):
+ * an ERROR still queued on the socket is the error.  The kernel reports
+ * ECONNRESET once before the queued messages when the init left our GO
+ * unread. */
+static bool
+queued_init_error(create_ctx *c, brig_error **err)
+{
+  struct pollfd p = { .fd = c->sock, .events = POLLIN };
+
+  for (int tries = 0; tries < 2 && poll(&p, 1, 0) > 0 && (p.revents & POLLIN); tries++) {
+    brig_sync_msg msg = { 0 };
+    int fd = -1, r = brig_sync_recv(c->sock, &msg, &fd);
+
+    if (fd >= 0)
+      close(fd);
+    if (r > 0 && msg.type == BRIG_SYNC_ERROR) {
+      brig_fail(err, 0, "%s", msg.text);
+      (*err)->errnum = msg.errnum;
+      return true;
+    }
+    if (r == 0 || (r < 0 && errno != ECONNRESET))
+      break;
+  }
+  return false;
+}
+
+/* The init died: with its error message if it sent one, else most often
+ * the OOM killer, when the memory limit is below what even brig's setup
+ * needs. */
 static int
 init_exited(create_ctx *c, brig_error **err)
 {
+  brig_error_clear(err);
+  if (queued_init_error(c, err))
+    return -1;
   if (c->cgroup && brig_cgroup_oom_kills(c->cgroup) > 0)
     return brig_fail(err, 0,
                      "container init was killed by the OOM killer during setup: "
@@ -458,7 +490,11 @@ talk_to_init(create_ctx *c, brig_error **err)
     return -1;
   if (brig_state_save(&c->cdir, c->state, c->starttime, err) < 0)
     return -1;
-  if (brig_sync_send(c->sock, BRIG_SYNC_GO, 0, pid, -1) < 0)
+  /* An init that failed before reading GO (it need not wait for it, see
+   * needs_go_first in init.c) has left its error in our queue: the loop
+   * reads it. */
+  if (brig_sync_send(c->sock, BRIG_SYNC_GO, 0, pid, -1) < 0 && errno != EPIPE &&
+      errno != ECONNRESET)
     return sync_failed(c, err);
   for (;;) {
     brig_sync_msg msg = { 0 };

@@ -84,6 +84,32 @@ wait_go(brig_init_ctx *ctx, brig_error **err)
  * program resets it. */
 static mode_t inherited_umask;
 static brig_cgroup_view cgroup_view; /* for a cgroup mount, read before the cgroupns unshare */
+static bool go_pending;              /* brig's first GO not read yet (see init_prepare_process) */
+
+/* Reads brig's first GO if the setup started without it; before any
+ * message to brig, whose replies are GOs too. */
+static int
+take_first_go(brig_init_ctx *ctx, brig_error **err)
+{
+  if (!go_pending)
+    return 0;
+  go_pending = false;
+  return wait_go(ctx, err);
+}
+
+/* Whether the setup must wait for brig's first GO: brig writes the id
+ * maps of a new user namespace, or places the init in a cgroup (systemd's
+ * scope, or cgroup2 when the kernel refused CLONE_INTO_CGROUP) before the
+ * init may unshare its cgroup namespace or charge anything.  Otherwise the
+ * init starts at once, side by side with brig saving the state. */
+static bool
+needs_go_first(const brig_init_ctx *ctx)
+{
+  const brig_cgroup_join *j = ctx->cgroup_join;
+
+  return ctx->ns->new_user || ctx->ns->join_user || ctx->placed_by_brig ||
+         (j && j->clone_fd >= 0 && !j->into_cgroup);
+}
 
 static int
 init_prepare_process(brig_init_ctx *ctx, brig_error **err)
@@ -101,7 +127,8 @@ init_prepare_process(brig_init_ctx *ctx, brig_error **err)
   inherited_umask = umask(0);
   if (!dumpable_until_go && prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
     return brig_fail(err, errno, "prctl PR_SET_DUMPABLE");
-  if (wait_go(ctx, err) < 0)
+  go_pending = !needs_go_first(ctx);
+  if (!go_pending && wait_go(ctx, err) < 0)
     return -1;
   if (dumpable_until_go && prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
     return brig_fail(err, errno, "prctl PR_SET_DUMPABLE");
@@ -169,6 +196,8 @@ init_setup_rootfs(brig_init_ctx *ctx, brig_error **err)
   if (ctx->create_hooks) {
     /* prestart, createRuntime (runtime namespace) and createContainer
      * (our mount namespace) run now: mounts done, root not entered. */
+    if (take_first_go(ctx, err) < 0)
+      return -1;
     if (brig_sync_send(ctx->sync_fd, BRIG_SYNC_HOOKS, 0, NULL, -1) < 0)
       return brig_fail(err, errno, "sync with brig");
     if (wait_go(ctx, err) < 0)
@@ -695,7 +724,8 @@ brig_init_run(brig_init_ctx *ctx)
       init_oom_score_adj(ctx, &err) < 0 || init_setup_rootfs(ctx, &err) < 0 ||
       init_finish_rootfs(ctx, &err) < 0 || init_hostname(ctx, &err) < 0 ||
       init_keyring(ctx, &err) < 0 || init_console(ctx, &err) < 0 ||
-      init_prepare_exec(ctx, &x, &err) < 0 || init_seccomp_early(ctx, &err) < 0)
+      init_prepare_exec(ctx, &x, &err) < 0 || take_first_go(ctx, &err) < 0 ||
+      init_seccomp_early(ctx, &err) < 0)
     fail_before_ready(ctx, err);
   if (brig_sync_send(ctx->sync_fd, BRIG_SYNC_READY, 0, NULL, -1) < 0)
     _exit(1);

@@ -35,6 +35,8 @@ typedef struct brig_init_ctx {
   /* The container's cgroup, joined first thing (NULL: brig places the
    * init itself, or there is no cgroup). */
   brig_cgroup_join *cgroup_join;
+  /* brig places the init in its cgroup (systemd's scope) before GO. */
+  bool placed_by_brig;
 } brig_init_ctx;
 
 /* The syscalls the init makes after an early seccomp load (a filter with

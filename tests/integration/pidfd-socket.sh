@@ -29,7 +29,9 @@ received() {
 new_bundle b '.process.args = ["sleep", "100"]'
 receive create
 B create --bundle b --pidfd-socket "$TEST_TMP/create.sock" c1 </dev/null >create.err 2>&1
-ok $? "create --pidfd-socket"
+st=$?
+ok $st "create --pidfd-socket ($(head -c 300 create.err))"
+[ $st -eq 0 ] || kill $! 2>/dev/null
 ipid=$(B state c1 | jq -r .pid)
 received create $! "$ipid"
 ok $? "create: the socket got a pidfd of the init ($(tr '\n' ' ' <create.out))"
@@ -37,14 +39,18 @@ B start c1
 
 receive exec
 B exec -d --pid-file exec.pid --pidfd-socket "$TEST_TMP/exec.sock" c1 sleep 50 >exec.err 2>&1
-ok $? "exec -d --pidfd-socket"
-received exec $! "$(cat exec.pid)"
+st=$?
+ok $st "exec -d --pidfd-socket ($(head -c 300 exec.err))"
+[ $st -eq 0 ] || kill $! 2>/dev/null # the receiver would wait forever
+received exec $! "$(cat exec.pid 2>/dev/null)"
 ok $? "exec: the socket got a pidfd of the new process ($(tr '\n' ' ' <exec.out))"
 B delete --force c1
 
 receive run
 B run -d --bundle b --pidfd-socket "$TEST_TMP/run.sock" c2 </dev/null >run.err 2>&1
-ok $? "run -d --pidfd-socket"
+st=$?
+ok $st "run -d --pidfd-socket ($(head -c 300 run.err))"
+[ $st -eq 0 ] || kill $! 2>/dev/null
 received run $! "$(B state c2 | jq -r .pid)"
 ok $? "run: the socket got a pidfd of the init ($(tr '\n' ' ' <run.out))"
 B delete --force c2

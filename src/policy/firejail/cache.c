@@ -13,19 +13,36 @@
 #include "internal.h"
 
 struct fj_cached_file {
-  char *path; /* NULL: free slot */
-  int err;    /* result of the read: 0 or an errno value */
+  char *path;  /* NULL: free slot */
+  size_t hash; /* of path: probes compare it before the path itself */
+  int err;     /* result of the read: 0 or an errno value */
   char *data;
   size_t len;
   bool lexed;
   struct fj_cached_line *lines;
   size_t n_lines;
+  char *texts; /* the normalized texts of the lines */
+  size_t texts_len;
 };
 
 struct brig_fj_cache {
   struct fj_cached_file *tab; /* open addressing, power of two */
   size_t n, cap;
+  size_t max_items; /* the longest directive list a parse produced */
 };
+
+size_t
+fj_cache_items_hint(const struct brig_fj_cache *c)
+{
+  return c->max_items;
+}
+
+void
+fj_cache_note_items(struct brig_fj_cache *c, size_t n_items)
+{
+  if (n_items > c->max_items)
+    c->max_items = n_items;
+}
 
 struct brig_fj_cache *
 brig_fj_cache_new(void)
@@ -38,9 +55,8 @@ file_free(struct fj_cached_file *f)
 {
   free(f->path);
   free(f->data);
-  for (size_t i = 0; i < f->n_lines; i++)
-    free(f->lines[i].text);
   free(f->lines);
+  free(f->texts);
 }
 
 void
@@ -66,11 +82,11 @@ hash(const char *s)
 }
 
 static struct fj_cached_file *
-slot(struct fj_cached_file *tab, size_t cap, const char *path)
+slot(struct fj_cached_file *tab, size_t cap, const char *path, size_t h)
 {
-  size_t i = hash(path) & (cap - 1);
+  size_t i = h & (cap - 1);
 
-  while (tab[i].path && strcmp(tab[i].path, path) != 0)
+  while (tab[i].path && (tab[i].hash != h || strcmp(tab[i].path, path) != 0))
     i = (i + 1) & (cap - 1);
   return &tab[i];
 }
@@ -82,6 +98,7 @@ lookup(struct brig_fj_cache *c, const struct brig_fj_context *ctx, const char *p
 {
   brig_fj_read_fn fn = ctx->read_file ? ctx->read_file : brig_fj_read_file_default;
   struct fj_cached_file *f;
+  size_t h = hash(path);
 
   if ((c->n + 1) * 2 > c->cap) {
     size_t cap = c->cap ? c->cap * 2 : 256;
@@ -91,12 +108,12 @@ lookup(struct brig_fj_cache *c, const struct brig_fj_context *ctx, const char *p
       return NULL;
     for (size_t i = 0; i < c->cap; i++)
       if (c->tab[i].path)
-        *slot(tab, cap, c->tab[i].path) = c->tab[i];
+        *slot(tab, cap, c->tab[i].path, c->tab[i].hash) = c->tab[i];
     free(c->tab);
     c->tab = tab;
     c->cap = cap;
   }
-  f = slot(c->tab, c->cap, path);
+  f = slot(c->tab, c->cap, path, h);
   if (f->path)
     return f;
   memset(f, 0, sizeof(*f));
@@ -107,6 +124,7 @@ lookup(struct brig_fj_cache *c, const struct brig_fj_context *ctx, const char *p
     f->len = 0;
   }
   f->path = strdup(path);
+  f->hash = h;
   if (!f->path) {
     free(f->data);
     memset(f, 0, sizeof(*f));
@@ -122,11 +140,13 @@ fj_cache_read(struct brig_fj_cache *c, const struct brig_fj_context *ctx, const 
 {
   struct fj_cached_file *f = lookup(c, ctx, path);
 
-  *data = NULL;
-  *len = 0;
+  if (data) {
+    *data = NULL;
+    *len = 0;
+  }
   if (!f)
     return ENOMEM;
-  if (f->err)
+  if (f->err || !data)
     return f->err;
   *data = malloc(f->len + 1);
   if (!*data)
@@ -153,7 +173,7 @@ rebase(struct fj_lexed *lx, const char *scratch, const char *text)
 
 int
 fj_cache_lines(struct brig_fj_cache *c, const struct brig_fj_context *ctx, const char *path,
-               const struct fj_cached_line **lines, size_t *n)
+               struct fj_cached_lines *lines)
 {
   struct fj_cached_file *f = lookup(c, ctx, path);
   struct fj_line_iter it;
@@ -165,16 +185,20 @@ fj_cache_lines(struct brig_fj_cache *c, const struct brig_fj_context *ctx, const
     return ENOMEM;
   if (f->err)
     return f->err;
-  if (f->lexed) {
-    *lines = f->lines;
-    *n = f->n_lines;
-    return 0;
-  }
+  if (f->lexed)
+    goto done;
+  /* A normalized line is no longer than the raw one, and the NULs take
+   * the place of the newlines (one more for a last line without one):
+   * the block never has to grow, so the lines can point into it. */
+  f->texts = malloc(f->len + 1);
+  if (!f->texts)
+    goto nomem;
   it = (struct fj_line_iter){ .data = f->data, .len = f->len };
   while (fj_next_line(&it, &raw, &raw_len)) {
     struct fj_cached_line *l;
     struct fj_lexed lx;
     const char *why = NULL;
+    char *text;
 
     if (fj_lex_line(raw, raw_len, &scratch, &lx, &why) == 0 && lx.text_len == 0)
       continue;
@@ -192,13 +216,20 @@ fj_cache_lines(struct brig_fj_cache *c, const struct brig_fj_context *ctx, const
     l->lineno = it.lineno;
     l->why = why;
     if (!why) {
-      l->text = malloc(lx.text_len + 1);
-      if (!l->text)
-        goto nomem;
-      memcpy(l->text, lx.text, lx.text_len + 1);
+      text = f->texts + f->texts_len;
+      memcpy(text, lx.text, lx.text_len + 1);
+      f->texts_len += lx.text_len + 1;
       l->lx = lx;
-      rebase(&l->lx, scratch.data, l->text);
+      rebase(&l->lx, scratch.data, text);
       l->lx.spec = brig_fj_spec_lookup(lx.name.s, lx.name.len);
+      if (l->lx.spec) {
+        /* checked here once, not by every parse (a bad one is checked
+         * again by the parse, for its message) */
+        char *bad = NULL;
+
+        l->lx.args_ok = fj_check_args(l->lx.spec, l->lx.args, l->lx.args_len, &bad) == 0;
+        free(bad);
+      }
     }
     f->n_lines++;
     if (why)
@@ -206,15 +237,18 @@ fj_cache_lines(struct brig_fj_cache *c, const struct brig_fj_context *ctx, const
   }
   fj_buf_free(&scratch);
   f->lexed = true;
-  *lines = f->lines;
-  *n = f->n_lines;
+done:
+  lines->v = f->lines;
+  lines->n = f->n_lines;
+  lines->texts = f->texts;
+  lines->texts_len = f->texts_len;
   return 0;
 nomem:
   fj_buf_free(&scratch);
-  for (size_t i = 0; i < f->n_lines; i++)
-    free(f->lines[i].text);
   free(f->lines);
+  free(f->texts);
   f->lines = NULL;
-  f->n_lines = 0;
+  f->texts = NULL;
+  f->n_lines = f->texts_len = 0;
   return ENOMEM;
 }

@@ -92,19 +92,24 @@ int
 fj_read(const struct brig_fj_context *ctx, const char *path, char **data, size_t *len)
 {
   brig_fj_read_fn fn = ctx->read_file ? ctx->read_file : brig_fj_read_file_default;
+  char *buf = NULL;
+  size_t n = 0;
   int r;
 
-  *data = NULL;
-  *len = 0;
-  if (ctx->cache)
-    return fj_cache_read(ctx->cache, ctx, path, data, len);
-  r = fn(ctx->read_opaque, path, data, len);
-  if (r != 0) {
-    free(*data);
+  if (data) {
     *data = NULL;
     *len = 0;
   }
-  return r;
+  if (ctx->cache)
+    return fj_cache_read(ctx->cache, ctx, path, data, len);
+  r = fn(ctx->read_opaque, path, &buf, &n);
+  if (r != 0 || !data) {
+    free(buf);
+    return r;
+  }
+  *data = buf;
+  *len = n;
+  return 0;
 }
 
 static bool
@@ -121,20 +126,32 @@ ends_with(const char *s, const char *suffix)
   return l >= sl && memcmp(s + l - sl, suffix, sl) == 0;
 }
 
-/* Tries DIR/NAME (or NAME when dir is NULL).  1 = found, 0 = absent. */
+/* DIR/NAME, or NAME when dir is NULL (malloc'd). */
+static char *
+dir_join(const char *dir, const char *name)
+{
+  size_t dl = dir ? strlen(dir) : 0, nl = strlen(name);
+  char *p = malloc(dl + nl + 2);
+
+  if (!p)
+    return NULL;
+  if (dir) {
+    memcpy(p, dir, dl);
+    p[dl++] = '/';
+  }
+  memcpy(p + dl, name, nl + 1);
+  return p;
+}
+
+/* Tries DIR/NAME (or NAME when dir is NULL).  1 = found, 0 = absent.
+ * DATA NULL: only whether the file can be read matters. */
 static int
 try_read(const struct brig_fj_context *ctx, const char *dir, const char *name, char **path,
          char **data, size_t *len, char **why)
 {
-  char *p;
+  char *p = dir_join(dir, name);
   int r;
 
-  if (dir) {
-    if (asprintf(&p, "%s/%s", dir, name) < 0)
-      p = NULL;
-  } else {
-    p = strdup(name);
-  }
   if (!p) {
     *why = strdup("out of memory");
     return -1;
@@ -194,17 +211,19 @@ fj_include_open(const struct brig_fj_context *ctx, const struct fj_macros *m,
   return 1;
 fail:
   free(*path);
-  free(*data);
-  *path = *data = NULL;
+  *path = NULL;
+  if (data) {
+    free(*data);
+    *data = NULL;
+  }
   return -1;
 }
 
 int
 brig_fj_find_profile(const struct brig_fj_context *ctx, const char *name, char **path, char **err)
 {
-  char *file = NULL, *data = NULL, *user_dir = NULL, *why = NULL;
+  char *file = NULL, *user_dir = NULL, *why = NULL;
   const char *cfg_dir = ctx->cfg_dir ? ctx->cfg_dir : "/etc/firejail";
-  size_t len;
   int r = 0;
 
   *path = NULL;
@@ -233,10 +252,9 @@ brig_fj_find_profile(const struct brig_fj_context *ctx, const char *name, char *
     r = -1;
   }
   if (r == 0 && user_dir)
-    r = try_read(ctx, user_dir, file, path, &data, &len, &why);
+    r = try_read(ctx, user_dir, file, path, NULL, NULL, &why);
   if (r == 0)
-    r = try_read(ctx, cfg_dir, file, path, &data, &len, &why);
-  free(data);
+    r = try_read(ctx, cfg_dir, file, path, NULL, NULL, &why);
   if (r == 0) {
     if (user_dir) {
       if (asprintf(err, "profile '%s' not found in %s or %s", name, user_dir, cfg_dir) < 0)

@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "firejail.h"
 
@@ -15,8 +16,35 @@
 /* ---- arena (parser.c): every string of a profile lives here ---- */
 struct fj_arena {
   struct fj_chunk *head;
+  char *next, *end; /* the free room of head (NULL: none yet) */
 };
+/* Aligned for any type. */
 void *fj_arena_alloc(struct fj_arena *arena, size_t size);
+/* fj_arena_alloc_aligned when the current chunk has no room. */
+void *fj_arena_alloc_slow(struct fj_arena *arena, size_t size, size_t align);
+
+/* ALIGN: a power of two; strings take 1 (no padding between them, so a
+ * profile's strings fill fewer chunks).  Inline: a parse makes a few
+ * allocations per directive, millions over a corpus. */
+static inline void *
+fj_arena_alloc_aligned(struct fj_arena *arena, size_t size, size_t align)
+{
+  uintptr_t at = ((uintptr_t)arena->next + (align - 1)) & ~(uintptr_t)(align - 1);
+
+  if (arena->next && size && at <= (uintptr_t)arena->end && size <= (uintptr_t)arena->end - at) {
+    arena->next = (char *)at + size;
+    return (void *)at;
+  }
+  return fj_arena_alloc_slow(arena, size, align);
+}
+
+/* An array of N string pointers. */
+static inline const char **
+fj_arena_alloc_strv(struct fj_arena *arena, size_t n)
+{
+  return fj_arena_alloc_aligned(arena, n * sizeof(const char *), _Alignof(const char *));
+}
+
 char *fj_arena_strndup(struct fj_arena *arena, const char *s, size_t len);
 char *fj_arena_strdup(struct fj_arena *arena, const char *s);
 void fj_arena_free(struct fj_arena *arena);
@@ -62,6 +90,7 @@ struct fj_lexed {
   const char *args;    /* NULL when there is no argument */
   size_t args_len;
   const struct brig_fj_spec *spec; /* the directive when known (the cache), else NULL */
+  bool args_ok;                    /* the cache found the argument valid for spec */
 };
 
 /* Normalizes one raw line (stops at NUL or '#', blanks collapsed to one
@@ -82,6 +111,7 @@ unsigned fj_condition_effect(const struct brig_fj_directive *d);
 /* ---- macros (macros.c) ---- */
 struct fj_macros {
   const struct brig_fj_context *ctx;
+  size_t home_len;      /* strlen(ctx->home): most paths start with ${HOME} */
   const char *runuser;  /* resolved ${RUNUSER} */
   const char *cfg_dir;  /* resolved ${CFG} */
   const char *user_dir; /* resolved user config dir */
@@ -96,7 +126,9 @@ int fj_macros_init(struct fj_macros *m, const struct brig_fj_context *ctx, struc
 void fj_macros_fini(struct fj_macros *m);
 /* Expands one path.  Returns the number of results written to out[]
  * (0..n_path_dirs, more than one only for ${PATH}), or -1 with *why
- * (malloc'd).  Results live in the arena. */
+ * (malloc'd).  Results live in the arena; PATH[LEN] must be readable, and
+ * when it is the NUL of PATH and there is no macro, the result is PATH
+ * itself (no copy), so PATH must then live as long as the results. */
 int fj_expand_path(struct fj_macros *m, const char *path, size_t len, const char ***out,
                    char **why);
 /* Parses user-dirs.dirs text; results malloc'd into dirs[6] (NULL = fallback). */
@@ -118,7 +150,8 @@ struct fj_include_stack {
   unsigned depth; /* number of files open */
 };
 
-/* Reads a file through the context's reader (and cache). */
+/* Reads a file through the context's reader (and cache).  DATA (and LEN)
+ * NULL: only whether it can be read, without copying it out of the cache. */
 int fj_read(const struct brig_fj_context *ctx, const char *path, char **data, size_t *len);
 
 /* ---- cache (cache.c) ---- */
@@ -127,19 +160,35 @@ int fj_read(const struct brig_fj_context *ctx, const char *path, char **data, si
 struct fj_cached_line {
   unsigned lineno;
   const char *why;
-  struct fj_lexed lx; /* into text */
-  char *text;
+  struct fj_lexed lx; /* into the file's text block */
 };
-/* fj_read through the cache: a malloc'd copy of the data. */
+/* The lines of a cached file, and the block that holds their normalized
+ * texts one after the other (each NUL-terminated): a parse copies the
+ * block in one go rather than line by line. */
+struct fj_cached_lines {
+  const struct fj_cached_line *v;
+  size_t n;
+  const char *texts;
+  size_t texts_len;
+};
+/* fj_read through the cache: a malloc'd copy of the data (none when DATA
+ * is NULL). */
 int fj_cache_read(struct brig_fj_cache *c, const struct brig_fj_context *ctx, const char *path,
                   char **data, size_t *len);
 /* The lexed lines of PATH (owned by the cache).  0 or an errno value. */
 int fj_cache_lines(struct brig_fj_cache *c, const struct brig_fj_context *ctx, const char *path,
-                   const struct fj_cached_line **lines, size_t *n);
+                   struct fj_cached_lines *lines);
+
+/* Sizing of a parse's directive list: profiles share most of their
+ * includes, so the longest list seen so far is a good first capacity (it
+ * spares the realloc growth, which copies and touches fresh pages). */
+size_t fj_cache_items_hint(const struct brig_fj_cache *c);
+void fj_cache_note_items(struct brig_fj_cache *c, size_t n_items);
 
 /* Resolves the (macro-expanded) include target NAME.  Returns 1 with
  * *path, *data and *len when found, 0 when it is a missing .local (skip), -1
- * with *why (malloc'd) otherwise. */
+ * with *why (malloc'd) otherwise.  DATA NULL: the content is not wanted
+ * (the caller takes the lexed lines from the cache). */
 int fj_include_open(const struct brig_fj_context *ctx, const struct fj_macros *m,
                     const struct fj_include_stack *stack, const char *name, char **path,
                     char **data, size_t *len, char **why);

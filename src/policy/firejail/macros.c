@@ -170,6 +170,7 @@ fj_macros_init(struct fj_macros *m, const struct brig_fj_context *ctx, struct fj
     *why = strdup("the home directory of the target user must be an absolute path");
     return -1;
   }
+  m->home_len = strlen(ctx->home);
   if (ctx->runuser) {
     m->runuser = ctx->runuser;
   } else {
@@ -222,16 +223,15 @@ has_prefix(const char *s, size_t len, const char *prefix, size_t *plen)
 }
 
 static const char *
-join(struct fj_arena *arena, const char *head, const char *tail, size_t tail_len)
+join(struct fj_arena *arena, const char *head, size_t head_len, const char *tail, size_t tail_len)
 {
-  size_t hl = strlen(head);
-  char *p = fj_arena_alloc(arena, hl + tail_len + 1);
+  char *p = fj_arena_alloc_aligned(arena, head_len + tail_len + 1, 1);
 
   if (!p)
     return NULL;
-  memcpy(p, head, hl);
-  memcpy(p + hl, tail, tail_len);
-  p[hl + tail_len] = '\0';
+  memcpy(p, head, head_len);
+  memcpy(p + head_len, tail, tail_len);
+  p[head_len + tail_len] = '\0';
   return p;
 }
 
@@ -243,7 +243,9 @@ fj_expand_path(struct fj_macros *m, const char *path, size_t len, const char ***
   size_t plen = 0, n = 1;
   bool path_macro = false;
 
-  if (has_prefix(path, len, "${HOME}", &plen)) {
+  if (len < 2 || (path[0] != '$' && path[0] != '~')) {
+    /* no macro: most lines of the corpus */
+  } else if (has_prefix(path, len, "${HOME}", &plen)) {
     head = m->ctx->home;
   } else if (has_prefix(path, len, "~/", &plen)) {
     head = m->ctx->home;
@@ -273,17 +275,23 @@ fj_expand_path(struct fj_macros *m, const char *path, size_t len, const char ***
     return -1;
   }
 
-  res = fj_arena_alloc(m->arena, (n ? n : 1) * sizeof(*res));
+  res = fj_arena_alloc_strv(m->arena, n ? n : 1);
   if (!res)
     goto oom;
+  if (!head && !path_macro && path[len] == '\0') {
+    res[0] = path; /* nothing to expand, and already a string of its own */
+    *out = res;
+    return 1;
+  }
   for (size_t i = 0; i < n; i++) {
     const char *h = path_macro ? m->path_dirs[i] : head ? head : "";
+    size_t hl = h == m->ctx->home ? m->home_len : strlen(h);
 
     /* a home (or directory) "/" followed by "/x" is "/x", not "//x" */
-    if (h[0] == '/' && h[1] == '\0' && plen < len && path[plen] == '/')
-      h = "";
+    if (hl == 1 && h[0] == '/' && plen < len && path[plen] == '/')
+      hl = 0;
 
-    res[i] = join(m->arena, h, path + plen, len - plen);
+    res[i] = join(m->arena, h, hl, path + plen, len - plen);
     if (!res[i])
       goto oom;
   }

@@ -107,8 +107,10 @@ fj_strv_join(const struct fj_strv *v, const char *sep)
 bool
 fj_strv_contains(const struct fj_strv *v, const char *s)
 {
+  /* first bytes first: a syscall group is expanded name by name, each
+   * checked against the names so far */
   for (size_t i = 0; i < v->n; i++)
-    if (strcmp(v->v[i], s) == 0)
+    if (v->v[i][0] == s[0] && strcmp(v->v[i], s) == 0)
       return true;
   return false;
 }

@@ -31,7 +31,8 @@ B run -d --bundle "$TEST_TMP/b1" c1 </dev/null >/dev/null
 ok $? "run -d"
 pid=$(B state c1 | jq .pid)
 counter() { cat "/proc/$pid/root/tmp/n" 2>/dev/null; }
-sleep 0.2
+# Until the loop has written once (seconds under the VM lane's TCG).
+for _ in $(seq 100); do [ -n "$(counter)" ] && break; sleep 0.1; done
 
 # ---- pause / resume ----
 B pause c1

@@ -9,7 +9,8 @@
  *   clang -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined \
  *     -fno-sanitize-recover=undefined -Isrc/policy/firejail \
  *     tests/fuzz/fuzz-firejail.c
- * src/policy/firejail/{lexer,directives,parser,include,conditions,macros}.c \ -o fuzz-firejail
+ * src/policy/firejail/{lexer,directives,parser,include,conditions,macros,cache}.c \ -o
+ * fuzz-firejail
  */
 #include <errno.h>
 #include <stdint.h>
@@ -79,12 +80,33 @@ split(struct memfs *fs, const char *text, size_t len)
   fs->len[cur] = (size_t)(end - fs->data[cur]);
 }
 
+/* Touches every field the converter would use (the sanitizers catch a
+ * bad pointer or a missing terminator). */
+static void
+touch(const struct brig_fj_profile *p)
+{
+  for (size_t i = 0; i < p->n_items; i++) {
+    const struct brig_fj_directive *d = &p->items[i];
+    volatile size_t sink = strlen(d->text) + strlen(d->file) + strlen(d->spec->name);
+
+    for (size_t k = 0; k < d->argc; k++)
+      sink += strlen(d->argv[k]);
+    if (d->arg)
+      sink += strlen(d->arg);
+    (void)sink;
+  }
+  for (size_t i = 0; i < p->n_suppressed; i++)
+    if (p->suppressed[i].by >= p->n_items)
+      abort();
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
   static const char *const path_dirs[] = { "/usr/bin", "/bin" };
   struct brig_fj_context ctx;
   struct brig_fj_profile *p = NULL;
+  struct brig_fj_cache *cache = NULL;
   struct memfs fs;
   const char *text = (const char *)data;
   char *err = NULL, *found = NULL;
@@ -110,30 +132,28 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         err = NULL;
       }
     }
+    /* Every other input parses twice through a cache (cache.c): the
+     * second parse takes the cached, pre-checked lines. */
+    cache = size & 4 ? brig_fj_cache_new() : NULL;
+    ctx.cache = cache;
     if (brig_fj_find_profile(&ctx, "fuzz", &found, &err) == 0) {
-      if (brig_fj_parse_file(&ctx, found, &p, &err) == 0)
-        brig_fj_profile_free(p);
+      for (int pass = 0; pass < (cache ? 2 : 1); pass++) {
+        if (brig_fj_parse_file(&ctx, found, &p, &err) == 0) {
+          touch(p);
+          brig_fj_profile_free(p);
+        }
+        free(err);
+        err = NULL;
+      }
       free(found);
     }
+    brig_fj_cache_free(cache);
     free(err);
     return 0;
   }
 
   if (brig_fj_parse_buffer(&ctx, "/etc/firejail/fuzz.profile", text, size, &p, &err) == 0) {
-    /* touch every field the converter would use */
-    for (size_t i = 0; i < p->n_items; i++) {
-      const struct brig_fj_directive *d = &p->items[i];
-      volatile size_t sink = strlen(d->text) + strlen(d->file) + strlen(d->spec->name);
-
-      for (size_t k = 0; k < d->argc; k++)
-        sink += strlen(d->argv[k]);
-      if (d->arg)
-        sink += strlen(d->arg);
-      (void)sink;
-    }
-    for (size_t i = 0; i < p->n_suppressed; i++)
-      if (p->suppressed[i].by >= p->n_items)
-        abort();
+    touch(p);
     brig_fj_profile_free(p);
   } else if (!err || !strchr(err, ':')) {
     abort(); /* an error always comes back as one "FILE:..." message */

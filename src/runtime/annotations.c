@@ -733,12 +733,15 @@ dns_file(oci_spec *spec, const struct tree *t, const char *state_dir, brig_error
   const char *v = oci_strmap_get(&spec->annotations, BRIG_FJ_ANN_DNS);
   _cleanup_free_ char *copy = NULL, *text = NULL;
   char *tok, *save = NULL;
-  size_t len = 0;
+  size_t len = 0, lines = 1;
 
   if (!v)
     return 0;
+  for (const char *c = v; *c; c++)
+    lines += *c == '\n';
+  /* Each address of length L becomes "nameserver L\n", L + 12 bytes. */
   copy = strdup(v);
-  text = calloc(1, strlen(v) * 2 + 64);
+  text = calloc(1, strlen(v) + 12 * lines + 1);
   if (!copy || !text)
     return brig_fail(err, ENOMEM, ANN "%s", BRIG_FJ_ANN_DNS);
   for (tok = strtok_r(copy, "\n", &save); tok; tok = strtok_r(NULL, "\n", &save)) {

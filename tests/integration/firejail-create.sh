@@ -90,6 +90,14 @@ ok $? "machine-id: a random /etc/machine-id"
 [ -d "$BASE_ROOTFS/root/.cache/fjtest" ] && echo "$out" | grep -q '/root/.cache/fjtest'
 ok $? "mkdir: created in the rootfs and whitelisted"
 rm "$BASE_ROOTFS/root/.mozilla"
+# Many short addresses: each line grows by "nameserver " (a buffer sized
+# from the annotation's length alone overflowed).
+new_bundle dns '.process.args = ["/brig-test/busybox", "grep", "-c", "^nameserver 1$", "/etc/resolv.conf"]
+  | .annotations["run.brig.firejail.converted"] = "test"
+  | .annotations["run.brig.firejail.dns"] = "1\n1\n1\n1\n1\n1\n1\n1\n1\n1\n1\n1"'
+out=$(B run -b dns fj-dns 2>dns.err </dev/null)
+[ "$out" = 12 ]
+ok $? "dns: twelve one-character addresses give twelve nameserver lines (got: $out $(head -c 200 dns.err))"
 nothing_left "runs with profiles"
 
 # ---- every profile ----

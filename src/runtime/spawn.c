@@ -78,19 +78,19 @@ brig_spawn_clone(uint64_t ns_flags, bool parent_is_caller, brig_cgroup_join *cgr
     pid = syscall(SYS_clone3, &args, sizeof(args));
     if (pid >= 0)
       break;
+    if (errno == EINVAL && (args.flags & CLONE_PARENT) && getpid() == 1) {
+      /* The caller is the init of a pid namespace: CLONE_PARENT is refused,
+       * the init becomes our child and is reparented when we exit. */
+      args.flags &= ~(uint64_t)CLONE_PARENT;
+      args.exit_signal = SIGCHLD;
+      continue;
+    }
     if (args.flags & CLONE_INTO_CGROUP) {
       /* A kernel before 5.7, or a cgroup outside a cgroup namespace we
        * joined: brig_cgroup_join_finish writes the pid instead, and
        * reports the real problem if there is one. */
       args.flags &= ~(uint64_t)CLONE_INTO_CGROUP;
       args.cgroup = 0;
-      continue;
-    }
-    if (errno == EINVAL && (args.flags & CLONE_PARENT)) {
-      /* The caller is the init of a pid namespace: CLONE_PARENT is refused,
-       * the init becomes our child and is reparented when we exit. */
-      args.flags &= ~(uint64_t)CLONE_PARENT;
-      args.exit_signal = SIGCHLD;
       continue;
     }
     return brig_fail(err, errno, "clone3");

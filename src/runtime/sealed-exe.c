@@ -69,46 +69,42 @@ read_cmdline(void)
   return argv;
 }
 
-/* The bytes of the ELF file self that an exec uses (see above), or the
- * whole size when the file is not a well-formed ELF64 of ours. */
+/* The bytes of the ELF file self that an exec uses (see above), with its
+ * header in *eh; or the whole size when the file is not a well-formed
+ * ELF64 of ours (eh then unused).  Two reads: the header, the program
+ * headers. */
 static off_t
-loaded_extent(int self, off_t size)
+loaded_extent(int self, off_t size, Elf64_Ehdr *eh)
 {
-  Elf64_Ehdr eh;
-  Elf64_Phdr ph;
+  Elf64_Phdr ph[64];
   uint64_t end;
   uint16_t i;
 
-  if (pread(self, &eh, sizeof(eh), 0) != (ssize_t)sizeof(eh) ||
-      memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0 || eh.e_ident[EI_CLASS] != ELFCLASS64 ||
-      eh.e_phentsize != sizeof(Elf64_Phdr) || eh.e_phoff > (uint64_t)size)
+  if (pread(self, eh, sizeof(*eh), 0) != (ssize_t)sizeof(*eh) ||
+      memcmp(eh->e_ident, ELFMAG, SELFMAG) != 0 || eh->e_ident[EI_CLASS] != ELFCLASS64 ||
+      eh->e_phentsize != sizeof(Elf64_Phdr) || eh->e_phnum > 64 || eh->e_phoff > (uint64_t)size)
     return size;
-  end = eh.e_phoff + (uint64_t)eh.e_phnum * sizeof(Elf64_Phdr);
-  for (i = 0; i < eh.e_phnum; i++) {
-    if (pread(self, &ph, sizeof(ph), (off_t)(eh.e_phoff + (uint64_t)i * sizeof(ph))) !=
-            (ssize_t)sizeof(ph) ||
-        ph.p_offset > (uint64_t)size || ph.p_filesz > (uint64_t)size - ph.p_offset)
+  end = eh->e_phoff + (uint64_t)eh->e_phnum * sizeof(Elf64_Phdr);
+  if (pread(self, ph, (size_t)eh->e_phnum * sizeof(Elf64_Phdr), (off_t)eh->e_phoff) !=
+      (ssize_t)(eh->e_phnum * sizeof(Elf64_Phdr)))
+    return size;
+  for (i = 0; i < eh->e_phnum; i++) {
+    if (ph[i].p_offset > (uint64_t)size || ph[i].p_filesz > (uint64_t)size - ph[i].p_offset)
       return size;
-    if (ph.p_offset + ph.p_filesz > end)
-      end = ph.p_offset + ph.p_filesz;
+    if (ph[i].p_offset + ph[i].p_filesz > end)
+      end = ph[i].p_offset + ph[i].p_filesz;
   }
-  return end < sizeof(eh) || end > (uint64_t)size ? size : (off_t)end;
+  return end < sizeof(*eh) || end > (uint64_t)size ? size : (off_t)end;
 }
 
 /* The copy has no section headers (they are beyond its end). */
 static int
-drop_section_headers(int mem, off_t copied, off_t size)
+drop_section_headers(int mem, Elf64_Ehdr *eh)
 {
-  Elf64_Ehdr eh;
-
-  if (copied == size)
-    return 0;
-  if (pread(mem, &eh, sizeof(eh), 0) != (ssize_t)sizeof(eh))
-    return -1;
-  eh.e_shoff = 0;
-  eh.e_shnum = 0;
-  eh.e_shstrndx = SHN_UNDEF;
-  return pwrite(mem, &eh, sizeof(eh), 0) == (ssize_t)sizeof(eh) ? 0 : -1;
+  eh->e_shoff = 0;
+  eh->e_shnum = 0;
+  eh->e_shstrndx = SHN_UNDEF;
+  return pwrite(mem, eh, sizeof(*eh), 0) == (ssize_t)sizeof(*eh) ? 0 : -1;
 }
 
 int
@@ -117,6 +113,7 @@ brig_sealed_exe_ensure(brig_error **err)
   _cleanup_close_ int self = -1, mem = -1;
   struct stat st;
   off_t off = 0, extent;
+  Elf64_Ehdr eh;
   char **argv;
   int seals, saved;
 
@@ -137,7 +134,7 @@ brig_sealed_exe_ensure(brig_error **err)
     mem = memfd_create("brig", MFD_CLOEXEC | MFD_ALLOW_SEALING);
   if (mem < 0)
     return brig_fail(err, errno, "memfd_create");
-  extent = loaded_extent(self, st.st_size);
+  extent = loaded_extent(self, st.st_size, &eh);
   while (off < extent) {
     ssize_t n = sendfile(mem, self, &off, (size_t)(extent - off));
 
@@ -146,7 +143,7 @@ brig_sealed_exe_ensure(brig_error **err)
     if (n <= 0)
       return brig_fail(err, n < 0 ? errno : EIO, "copy brig into a memfd");
   }
-  if (drop_section_headers(mem, extent, st.st_size) < 0)
+  if (extent < st.st_size && drop_section_headers(mem, &eh) < 0)
     return brig_fail(err, errno, "copy brig into a memfd");
   if (fcntl(mem, F_ADD_SEALS, BRIG_SEALS) < 0)
     return brig_fail(err, errno, "seal the brig memfd");

@@ -5,8 +5,6 @@
 #ifndef BRIG_POLICY_FIREJAIL_TO_OCI_INTERNAL_H
 #define BRIG_POLICY_FIREJAIL_TO_OCI_INTERNAL_H
 
-#include <stdio.h>
-#include <stdlib.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -51,14 +49,7 @@ void fj_ocistrv_remove_at(char **v, size_t *len, size_t i);
 
 /* process.env NAME=VALUE, replacing NAME (out of memory aborts, as with
  * the fj_x* allocators). */
-static inline void
-fj_setenv(oci_process *p, const char *name, const char *value)
-{
-  if (oci_process_setenv(p, name, value) < 0) {
-    fputs("brig: firejail: out of memory\n", stderr);
-    abort();
-  }
-}
+void fj_setenv(oci_process *p, const char *name, const char *value);
 bool fj_ocistrv_contains(char *const *v, size_t len, const char *s);
 void fj_ocistrv_clear(char ***v, size_t *len, bool *has);
 
@@ -97,6 +88,9 @@ struct fj_libset {
 
 /* The library directories private-lib replaces, in Firejail's order. */
 extern const char *const fj_lib_dirs[];
+/* The directories private-bin searches and replaces (NULL-terminated). */
+#define FJ_N_BIN_DIRS 8
+extern const char *const fj_bin_dirs[FJ_N_BIN_DIRS + 1];
 void fj_private_lib(struct fj_conv *c, struct fj_libset *set);
 void fj_libset_free(struct fj_libset *set);
 

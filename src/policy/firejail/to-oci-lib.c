@@ -36,6 +36,7 @@
 
 #include "elf-needed.h"
 #include "to-oci-internal.h"
+#include "util/fs.h"
 
 #if defined(__x86_64__)
 #define TRIPLET "x86_64-linux-gnu"
@@ -321,10 +322,14 @@ find_lib(struct resolver *r, const char *name, const struct brig_elf_needed *e, 
     brig_elf_needed_free(lib);
     return NULL;
   }
+  /* Found before: already checked and resolved (its libraries walked), so
+   * it is neither read nor parsed again; *lib stays empty. */
   if (cacheable)
     for (size_t i = 0; i < r->names.n; i++)
-      if (strcmp(r->names.v[i], name) == 0)
-        return load(r, r->found.v[i], lib) == 0 ? fj_xstrdup(r->found.v[i]) : NULL;
+      if (strcmp(r->names.v[i], name) == 0) {
+        memset(lib, 0, sizeof(*lib));
+        return fj_xstrdup(r->found.v[i]);
+      }
   if (e->rpath && !e->runpath)
     path_list(e->rpath, origin, &dirs);
   if (e->runpath)
@@ -560,7 +565,7 @@ program_path(struct resolver *r)
     return fj_xasprintf("%s/%s", p->cwd && p->cwd[0] == '/' ? p->cwd : "", arg);
   }
   path = oci_process_getenv(p, "PATH");
-  copy = fj_xstrdup(path ? path : "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+  copy = fj_xstrdup(path ? path : BRIG_DEFAULT_PATH);
   for (char *d = strtok_r(copy, ":", &save); d && !hit; d = strtok_r(NULL, ":", &save)) {
     char *cand;
 
@@ -607,15 +612,7 @@ install_entry(struct resolver *r, const char *entry)
 static void
 private_bin_programs(struct resolver *r)
 {
-  static const char *const bins[] = { "/bin",
-                                      "/sbin",
-                                      "/usr/bin",
-                                      "/usr/sbin",
-                                      "/usr/local/bin",
-                                      "/usr/local/sbin",
-                                      "/usr/games",
-                                      "/usr/local/games",
-                                      NULL };
+  const char *const *bins = fj_bin_dirs;
   const struct brig_fj_profile *prof = r->c->prof;
 
   for (size_t i = 0; i < prof->n_items; i++) {

@@ -61,7 +61,6 @@ struct mstate {
   struct fj_conv *c;
   struct layer *layers;
   size_t n_layers;
-  size_t base_len;   /* mounts of the base spec */
   bool dev_private;  /* the base mounts a tmpfs on /dev */
   const char *stage; /* BRIG_FJ_STAGE_DIR or BRIG_FJ_STAGE_DIR_NODEV */
   size_t group;      /* mount index where the current step began */
@@ -344,17 +343,20 @@ private_dir(struct mstate *m, const char *dir, const struct fj_strv *list)
   }
 }
 
+const char *const fj_bin_dirs[FJ_N_BIN_DIRS + 1] = {
+  "/bin", "/sbin", "/usr/bin", "/usr/sbin", "/usr/local/bin", "/usr/local/sbin", "/usr/games",
+  "/usr/local/games", NULL,
+};
+
 static void
 private_bin(struct mstate *m, const struct fj_strv *list)
 {
-  static const char *const dirs[] = { "/bin",       "/sbin",           "/usr/bin",
-                                      "/usr/sbin",  "/usr/local/bin",  "/usr/local/sbin",
-                                      "/usr/games", "/usr/local/games" };
-  bool real[sizeof(dirs) / sizeof(dirs[0])];
+  const char *const *dirs = fj_bin_dirs;
+  bool real[FJ_N_BIN_DIRS];
 
   group_begin(m);
   /* A merged /usr has /bin -> usr/bin: the tmpfs goes on the real one. */
-  for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+  for (size_t i = 0; i < FJ_N_BIN_DIRS; i++) {
     enum brig_fj_ftype t;
     bool link = false;
 
@@ -363,7 +365,7 @@ private_bin(struct mstate *m, const struct fj_strv *list)
       tmpfs_over(m, dirs[i], "755", false);
   }
   for (size_t i = 0; i < list->n; i++)
-    for (size_t k = 0; k < sizeof(dirs) / sizeof(dirs[0]); k++) {
+    for (size_t k = 0; k < FJ_N_BIN_DIRS; k++) {
       char *pat;
       struct brig_fj_match *x;
       size_t n;
@@ -1006,7 +1008,6 @@ fj_mounts(struct fj_conv *c)
 {
   struct mstate m = { .c = c };
 
-  m.base_len = c->spec->mounts_len;
   m.dev_private = dev_is_private(c);
   m.stage = m.dev_private ? BRIG_FJ_STAGE_DIR : BRIG_FJ_STAGE_DIR_NODEV;
   baseline(&m);

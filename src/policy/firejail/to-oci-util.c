@@ -54,6 +54,13 @@ fj_xstrdup(const char *s)
   return d;
 }
 
+void
+fj_setenv(oci_process *p, const char *name, const char *value)
+{
+  if (oci_process_setenv(p, name, value) < 0)
+    oom();
+}
+
 char *
 fj_xasprintf(const char *fmt, ...)
 {

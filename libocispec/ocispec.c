@@ -779,6 +779,37 @@ oci_dup(const oci_desc *desc, const void *obj)
   return copy;
 }
 
+/* ---- string arrays ---- */
+
+int
+oci_strv_set(char ***v, size_t *len, bool *has, const char *const *src)
+{
+  size_t n = 0, i;
+  char **nv;
+
+  while (src && src[n])
+    n++;
+  nv = calloc(n + 1, sizeof(char *)); /* NULL-terminated, for execve() */
+  if (!nv)
+    return -1;
+  for (i = 0; i < n; i++) {
+    nv[i] = strdup(src[i]);
+    if (!nv[i]) {
+      while (i > 0)
+        free(nv[--i]);
+      free(nv);
+      return -1;
+    }
+  }
+  for (i = 0; i < *len; i++)
+    free((*v)[i]);
+  free(*v);
+  *v = nv;
+  *len = n;
+  *has = true;
+  return 0;
+}
+
 /* ---- process.env ---- */
 
 static bool

@@ -104,6 +104,10 @@ const char *oci_strmap_get(const oci_strmap *map, const char *key);
 /* Insert or replace; returns 0 or -1 (ENOMEM). */
 int oci_strmap_set(oci_strmap *map, const char *key, const char *value);
 
+/* Replaces the string array *v (*len entries, *has) with a copy of the
+ * NULL-terminated src (NULL: empty); -1 (ENOMEM) with *v unchanged. */
+int oci_strv_set(char ***v, size_t *len, bool *has, const char *const *src);
+
 /* process.env: the value of the first NAME=, or NULL. */
 const char *oci_process_getenv(const oci_process *p, const char *name);
 /* Removes every NAME= entry. */

@@ -114,10 +114,12 @@ calling_user(struct sandbox_user *u, brig_error **err)
 }
 
 /* The profile: --profile (which must exist), else the command's name if
- * there is such a profile, else "default". */
+ * there is such a profile, else "default"; as the path found in the
+ * user's ~/.config/firejail or /etc/firejail (malloc'd), so that create
+ * does not look it up again in another home (root's, under sudo). */
 static int
-choose_profile(const struct sandbox_user *u, const char *opt, const char *command,
-               const char **profile, brig_error **err)
+choose_profile(const struct sandbox_user *u, const char *opt, const char *command, char **profile,
+               brig_error **err)
 {
   struct brig_fj_context ctx;
   const char *base = strrchr(command, '/');
@@ -134,40 +136,23 @@ choose_profile(const struct sandbox_user *u, const char *opt, const char *comman
     } else if (r < 0) {
       brig_fail(err, 0, "--profile: %s", perr ? perr : "out of memory");
     }
-    free(path);
     free(perr);
-    *profile = opt;
-    return r < 0 ? -1 : 0;
+    if (r < 0) {
+      free(path);
+      return -1;
+    }
+    *profile = path;
+    return 0;
   }
   base = base ? base + 1 : command;
   r = *base ? brig_fj_find_profile(&ctx, base, &path, &perr) : -1;
-  free(path);
   free(perr);
-  *profile = r == 0 ? base : "default";
-  return 0;
-}
-
-static int
-set_strv(char ***v, size_t *len, bool *has, char *const *src, size_t n)
-{
-  char **nv = calloc(n + 1, sizeof(char *));
-
-  if (!nv)
-    return -1;
-  for (size_t i = 0; i < n; i++)
-    if (!(nv[i] = strdup(src[i]))) {
-      for (size_t k = 0; k < i; k++)
-        free(nv[k]);
-      free(nv);
-      return -1;
-    }
-  for (size_t i = 0; i < *len; i++)
-    free((*v)[i]);
-  free(*v);
-  *v = nv;
-  *len = n;
-  *has = true;
-  return 0;
+  perr = NULL;
+  if (r < 0 && brig_fj_find_profile(&ctx, "default", &path, &perr) < 0)
+    path = strdup("default"); /* create says it is missing */
+  free(perr);
+  *profile = path;
+  return path ? 0 : brig_fail(err, ENOMEM, "spec");
 }
 
 /* Is PATH hidden in the root built by the mounts of S (ROOTFS is the
@@ -211,24 +196,23 @@ path_hidden(const oci_spec *s, const char *rootfs, const char *path)
  * environment and directory, as Firejail does. */
 static oci_spec *
 sandbox_spec(const struct sandbox_user *u, const char *rootfs, const char *profile, char **argv,
-             int argc, brig_error **err)
+             brig_error **err)
 {
   oci_spec *spec = brig_fj_convert_base(u->name, u->uid, u->gid, u->home, NULL, err);
   oci_process *p;
   oci_linux *l;
   char cwd[PATH_MAX];
-  size_t n = 0, k = 0;
+  size_t k = 0;
 
   if (!spec)
     return NULL;
   p = spec->process;
   l = spec->linux;
-  while (environ && environ[n])
-    n++;
   free(spec->root->path);
   spec->root->path = strdup(rootfs);
-  if (!spec->root->path || set_strv(&p->args, &p->args_len, &p->has_args, argv, (size_t)argc) < 0 ||
-      set_strv(&p->env, &p->env_len, &p->has_env, environ, n) < 0 ||
+  if (!spec->root->path ||
+      oci_strv_set(&p->args, &p->args_len, &p->has_args, (const char *const *)argv) < 0 ||
+      oci_strv_set(&p->env, &p->env_len, &p->has_env, (const char *const *)environ) < 0 ||
       oci_process_setenv(p, "HOME", u->home) < 0 ||
       (u->name && oci_process_setenv(p, "USER", u->name) < 0) ||
       (u->name && oci_process_setenv(p, "LOGNAME", u->name) < 0))
@@ -272,26 +256,18 @@ is_dir(const char *path)
   return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-/* The working directory: the caller's, or the home (else "/") when the
- * profile hides it, as with Firejail. */
+/* The working directory of the converted SPEC: the caller's, or the home
+ * (else "/") when the profile hides it, as with Firejail. */
 static int
 choose_cwd(oci_spec *spec, const char *rootfs, const struct sandbox_user *u, brig_error **err)
 {
-  oci_spec *trial = oci_dup(&oci_spec_desc, spec);
   const char *cwd;
   bool hidden;
 
-  if (!trial)
-    return brig_fail(err, ENOMEM, "spec");
-  if (brig_annotations_firejail_convert(trial, rootfs, err) < 0) {
-    oci_spec_free(trial);
-    return -1;
-  }
-  hidden = path_hidden(trial, rootfs, spec->process->cwd);
+  hidden = path_hidden(spec, rootfs, spec->process->cwd);
   /* A home that does not exist (nobody's /nonexistent) is not made: the
    * init would create a missing cwd in the host's tree. */
-  cwd = hidden ? (path_hidden(trial, rootfs, u->home) || !is_dir(u->home) ? "/" : u->home) : NULL;
-  oci_spec_free(trial);
+  cwd = hidden ? (path_hidden(spec, rootfs, u->home) || !is_dir(u->home) ? "/" : u->home) : NULL;
   if (cwd) {
     free(spec->process->cwd);
     spec->process->cwd = strdup(cwd);
@@ -444,7 +420,8 @@ brig_cmd_sandbox(const brig_globals *g, int argc, char **argv, brig_error **err)
   };
   struct sandbox_user u = { 0 };
   struct bundle b = { 0 };
-  const char *profile_opt = NULL, *profile;
+  const char *profile_opt = NULL;
+  char *profile = NULL;
   oci_spec *spec = NULL;
   char id[64];
   bool rootless;
@@ -478,10 +455,14 @@ brig_cmd_sandbox(const brig_globals *g, int argc, char **argv, brig_error **err)
   if (brig_sealed_exe_ensure(err) < 0 || (rootless && brig_userns_enter_self(err) < 0) ||
       bundle_make(&b, err) < 0)
     goto out;
-  spec = sandbox_spec(&u, b.rootfs, profile, argv + optind, argc - optind, err);
+  spec = sandbox_spec(&u, b.rootfs, profile, argv + optind, err); /* argv[argc] is NULL */
   if (spec && rootless)
     make_rootless(spec);
-  if (!spec || choose_cwd(spec, b.rootfs, &u, err) < 0 || write_config(&b, spec, err) < 0)
+  /* Converted here, once (create sees run.brig.firejail.converted and
+   * only adds the files the conversion leaves to it): the working
+   * directory depends on what the profile hides. */
+  if (!spec || brig_annotations_firejail_convert(spec, b.rootfs, err) < 0 ||
+      choose_cwd(spec, b.rootfs, &u, err) < 0 || write_config(&b, spec, err) < 0)
     goto out;
   {
     brig_create_opts o = {
@@ -499,6 +480,7 @@ out:
   if (spec)
     oci_spec_free(spec);
   bundle_remove(&b);
+  free(profile);
   free(u.name);
   free(u.home);
   if (r < 0)

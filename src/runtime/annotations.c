@@ -80,21 +80,6 @@ tree_open(struct tree *t, const char *rootfs)
   return 0;
 }
 
-/* openat2 in the tree: PATH taken from its root, symlinks resolved inside
- * it (or refused with RESOLVE_NO_SYMLINKS in EXTRA). */
-static int
-tree_openat(const struct tree *t, const char *path, int flags, uint64_t extra)
-{
-  struct open_how how = {
-    .flags = (uint64_t)(flags | O_CLOEXEC),
-    .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS | extra,
-  };
-
-  while (*path == '/')
-    path++;
-  return brig_openat2(t->fd, *path ? path : ".", &how);
-}
-
 /* The path inside the tree that FD (opened in it) names; NULL if the
  * kernel names it outside (a bind mount of the host inside the rootfs). */
 static char *
@@ -169,7 +154,7 @@ has_glob(const char *s, size_t len)
 static int
 glob_dir(const struct tree *t, const char *dir, const char *comp, struct pathv *out)
 {
-  int fd = tree_openat(t, dir[0] ? dir : "/", O_RDONLY | O_DIRECTORY, 0);
+  int fd = brig_openat_in_root(t->fd, dir[0] ? dir : "/", O_RDONLY | O_DIRECTORY);
   struct dirent *de;
   DIR *d;
 
@@ -254,13 +239,13 @@ tree_glob(void *opaque, const char *root, const char *pattern, struct brig_fj_ma
 
     if (i > 0 && strcmp(cur.v[i], cur.v[i - 1]) == 0)
       continue;
-    fd = tree_openat(t, path, O_PATH | O_NOFOLLOW, 0);
+    fd = brig_openat_in_root(t->fd, path, O_PATH | O_NOFOLLOW);
     if (fd < 0)
       continue; /* does not exist */
     m->symlink = fstat(fd, &st) == 0 && S_ISLNK(st.st_mode);
     close(fd);
     m->type = BRIG_FJ_FT_OTHER;
-    fd = tree_openat(t, path, O_PATH, 0);
+    fd = brig_openat_in_root(t->fd, path, O_PATH);
     if (fd >= 0 && fstat(fd, &st) == 0)
       m->type = S_ISDIR(st.st_mode)   ? BRIG_FJ_FT_DIR
                 : S_ISREG(st.st_mode) ? BRIG_FJ_FT_FILE
@@ -293,7 +278,7 @@ tree_node(void *opaque, const char *root, const char *path, struct brig_fj_node 
 
   (void)root;
   memset(node, 0, sizeof(*node));
-  fd = tree_openat(t, path, O_PATH, 0);
+  fd = brig_openat_in_root(t->fd, path, O_PATH);
   if (fd < 0)
     return errno;
   if (fstat(fd, &st) < 0)
@@ -315,7 +300,7 @@ tree_open_file(void *opaque, const char *root, const char *path)
   const struct tree *t = opaque;
 
   (void)root;
-  return tree_openat(t, path, O_RDONLY | O_NONBLOCK | O_NOCTTY, 0);
+  return brig_openat_in_root(t->fd, path, O_RDONLY | O_NONBLOCK | O_NOCTTY);
 }
 
 /* PATH of the tree with every symlink resolved inside it; the part that
@@ -327,7 +312,7 @@ tree_canonical(const struct tree *t, const char *path)
   char *parent, *cp, *r;
   int fd;
 
-  fd = tree_openat(t, path, O_PATH, 0);
+  fd = brig_openat_in_root(t->fd, path, O_PATH);
   if (fd >= 0) {
     r = tree_fd_path(t, fd);
     close(fd);
@@ -359,7 +344,7 @@ passwd_home(const struct tree *t, uid_t uid)
   char *line, *save = NULL;
   size_t len = 0;
   ssize_t k;
-  int fd = tree_openat(t, "/etc/passwd", O_RDONLY, 0);
+  int fd = brig_openat_in_root(t->fd, "/etc/passwd", O_RDONLY);
 
   if (fd < 0)
     return NULL;
@@ -507,13 +492,13 @@ canonical_sources(oci_spec *spec, size_t from, const char *rootfs, const struct 
 }
 
 static int
-convert(oci_spec *spec, const char *profile, const char *rootfs, const struct tree *t, bool quiet,
-        brig_error **err)
+convert(oci_spec *spec, const char *profile, const char *rootfs, const struct tree *t,
+        const char *home, brig_error **err)
 {
   struct brig_fj_context ctx;
   struct brig_fj_oci_options opts;
   struct brig_fj_warnings warnings = { 0 };
-  _cleanup_free_ char *home = NULL, *user_dir = NULL;
+  _cleanup_free_ char *user_dir = NULL;
   char *perr = NULL, pathbuf[PATH_MAX];
   const char *dirs[64];
   struct passwd *pw;
@@ -524,8 +509,6 @@ convert(oci_spec *spec, const char *profile, const char *rootfs, const struct tr
     return brig_fail(err, 0, ANN "%s: needs process.user", BRIG_FJ_ANN_PROFILE);
   if (!profile[0])
     return brig_fail(err, 0, ANN "%s: must not be empty", BRIG_FJ_ANN_PROFILE);
-  if (target_home(spec, t, &home, err) < 0)
-    return -1;
   brig_fj_context_init(&ctx);
   ctx.home = home;
   ctx.uid = spec->process->user->uid;
@@ -559,7 +542,7 @@ convert(oci_spec *spec, const char *profile, const char *rootfs, const struct tr
     brig_fj_warnings_free(&warnings);
     return -1;
   }
-  for (size_t i = 0; !quiet && i < warnings.n; i++)
+  for (size_t i = 0; i < warnings.n; i++)
     brig_warn(ANN "%s: %s", BRIG_FJ_ANN_PROFILE, warnings.items[i]);
   brig_fj_warnings_free(&warnings);
   return canonical_sources(spec, from, rootfs, t, err);
@@ -582,7 +565,7 @@ make_path(const struct tree *t, const char *path, bool file)
 {
   _cleanup_free_ char *copy = strdup(path);
   char *comp, *save = NULL, *next;
-  int dir = tree_openat(t, "/", O_PATH | O_DIRECTORY, 0);
+  int dir = brig_openat_in_root(t->fd, "/", O_PATH | O_DIRECTORY);
 
   if (!copy || dir < 0) {
     if (dir >= 0)
@@ -674,11 +657,11 @@ bind_state_file(oci_spec *spec, const struct tree *t, const char *state_dir, con
   size_t at = spec->mounts_len;
   int fd;
 
-  fd = tree_openat(t, dest, O_PATH, 0);
+  fd = brig_openat_in_root(t->fd, dest, O_PATH);
   if (fd >= 0) {
     close(fd);
   } else {
-    fd = tree_openat(t, dest, O_PATH | O_NOFOLLOW, 0);
+    fd = brig_openat_in_root(t->fd, dest, O_PATH | O_NOFOLLOW);
     if (fd >= 0) {
       close(fd);
       brig_warn(ANN "%s: %s is a dangling symlink in the rootfs: not replaced", key, dest);
@@ -804,14 +787,16 @@ int
 brig_annotations_firejail_convert(oci_spec *spec, const char *rootfs, brig_error **err)
 {
   const char *profile = oci_strmap_get(&spec->annotations, BRIG_FJ_ANN_PROFILE);
+  _cleanup_free_ char *home = NULL;
   struct tree t = { -1, NULL, 0 };
-  int r;
+  int r = -1;
 
   if (!profile || oci_strmap_get(&spec->annotations, BRIG_FJ_ANN_CONVERTED))
     return 0;
   if (open_rootfs(spec, rootfs, &t, err) < 0)
     return -1;
-  r = convert(spec, profile, rootfs, &t, true, err);
+  if (!spec->process || !spec->process->user || target_home(spec, &t, &home, err) == 0)
+    r = convert(spec, profile, rootfs, &t, home, err);
   tree_close(&t);
   return r;
 }
@@ -820,23 +805,23 @@ int
 brig_annotations_apply(oci_spec *spec, const char *bundle, const char *state_dir, brig_error **err)
 {
   const char *profile = oci_strmap_get(&spec->annotations, BRIG_FJ_ANN_PROFILE);
+  bool converted = oci_strmap_get(&spec->annotations, BRIG_FJ_ANN_CONVERTED) != NULL;
   _cleanup_free_ char *rootfs = NULL, *home = NULL;
   struct tree t = { -1, NULL, 0 };
   int r = -1;
 
-  if (!profile && !oci_strmap_get(&spec->annotations, BRIG_FJ_ANN_CONVERTED))
+  if (!profile && !converted)
     return 0;
   rootfs = rootfs_path(spec, bundle);
   if (open_rootfs(spec, rootfs, &t, err) < 0)
     return -1;
-  if (profile && !oci_strmap_get(&spec->annotations, BRIG_FJ_ANN_CONVERTED) &&
-      convert(spec, profile, rootfs, &t, false, err) < 0)
+  /* The home once, for the conversion and for its mkdir/mkfile paths. */
+  if (spec->process && spec->process->user && target_home(spec, &t, &home, err) < 0)
     goto out;
-  if (spec->process && spec->process->user) {
-    if (target_home(spec, &t, &home, err) < 0)
-      goto out;
+  if (!converted && convert(spec, profile, rootfs, &t, home, err) < 0)
+    goto out;
+  if (home)
     make_paths(spec, &t, home);
-  }
   if (dns_file(spec, &t, state_dir, err) < 0 || machine_id_file(spec, &t, state_dir, err) < 0)
     goto out;
   r = 0;

@@ -25,9 +25,9 @@
 int brig_annotations_apply(oci_spec *spec, const char *bundle, const char *state_dir,
                            brig_error **err);
 
-/* The conversion alone (no file is created, no warning printed), for
- * `brig sandbox`, which looks at the result first: ROOTFS is the tree the
- * profile's paths refer to.  Errors as above. */
+/* The conversion alone (warnings printed, no file created), for `brig
+ * sandbox`, which looks at the result before create: ROOTFS is the tree
+ * the profile's paths refer to.  Errors as above. */
 int brig_annotations_firejail_convert(oci_spec *spec, const char *rootfs, brig_error **err);
 
 #endif

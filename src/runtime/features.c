@@ -91,26 +91,6 @@ static const char *const supported_namespaces[] = {
   "cgroup", "ipc", "mount", "network", "pid", "time", "user", "uts", NULL,
 };
 
-static int
-strv_set(char ***dst, size_t *len, bool *has, const char *const *src)
-{
-  size_t n = 0, i;
-
-  while (src[n])
-    n++;
-  *dst = calloc(n + 1, sizeof(char *));
-  if (!*dst)
-    return -1;
-  for (i = 0; i < n; i++) {
-    (*dst)[i] = strdup(src[i]);
-    if (!(*dst)[i])
-      return -1;
-    *len = i + 1;
-  }
-  *has = true;
-  return 0;
-}
-
 /* Every capability libcap and the kernel know, by their OCI names. */
 static int
 capabilities_set(oci_features_linux *l)
@@ -196,14 +176,14 @@ seccomp_features(oci_features_seccomp *sc)
   supported[m] = NULL;
   sc->enabled = true;
   sc->has_enabled = true;
-  return strv_set(&sc->actions, &sc->actions_len, &sc->has_actions, seccomp_actions) < 0 ||
-                 strv_set(&sc->operators, &sc->operators_len, &sc->has_operators,
-                          seccomp_operators) < 0 ||
-                 strv_set(&sc->archs, &sc->archs_len, &sc->has_archs, archs) < 0 ||
-                 strv_set(&sc->known_flags, &sc->known_flags_len, &sc->has_known_flags,
-                          seccomp_flags) < 0 ||
-                 strv_set(&sc->supported_flags, &sc->supported_flags_len, &sc->has_supported_flags,
-                          supported) < 0
+  return oci_strv_set(&sc->actions, &sc->actions_len, &sc->has_actions, seccomp_actions) < 0 ||
+                 oci_strv_set(&sc->operators, &sc->operators_len, &sc->has_operators,
+                              seccomp_operators) < 0 ||
+                 oci_strv_set(&sc->archs, &sc->archs_len, &sc->has_archs, archs) < 0 ||
+                 oci_strv_set(&sc->known_flags, &sc->known_flags_len, &sc->has_known_flags,
+                              seccomp_flags) < 0 ||
+                 oci_strv_set(&sc->supported_flags, &sc->supported_flags_len,
+                              &sc->has_supported_flags, supported) < 0
              ? -1
              : 0;
 }
@@ -235,12 +215,12 @@ brig_features(brig_error **err)
   f->linux = l = calloc(1, sizeof(*l));
   if (!f->oci_version_min || !f->oci_version_max || !l)
     goto oom;
-  ok =
-      strv_set(&f->hooks, &f->hooks_len, &f->has_hooks, supported_hooks) == 0 &&
-      strv_set(&f->mount_options, &f->mount_options_len, &f->has_mount_options,
-               supported_mount_options) == 0 &&
-      strv_set(&l->namespaces, &l->namespaces_len, &l->has_namespaces, supported_namespaces) == 0 &&
-      capabilities_set(l) == 0;
+  ok = oci_strv_set(&f->hooks, &f->hooks_len, &f->has_hooks, supported_hooks) == 0 &&
+       oci_strv_set(&f->mount_options, &f->mount_options_len, &f->has_mount_options,
+                    supported_mount_options) == 0 &&
+       oci_strv_set(&l->namespaces, &l->namespaces_len, &l->has_namespaces, supported_namespaces) ==
+           0 &&
+       capabilities_set(l) == 0;
   if (!ok)
     goto oom;
   l->cgroup = calloc(1, sizeof(*l->cgroup));

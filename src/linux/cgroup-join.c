@@ -29,22 +29,12 @@
 
 #include "linux/cgroup-internal.h"
 
-void
-brig_cgroup_join_init(brig_cgroup_join *j)
-{
-  j->clone_fd = -1;
-  j->tasks_fd = NULL;
-  j->tasks_dir = NULL;
-  j->n_tasks = 0;
-  j->into_cgroup = false;
-}
-
 int
 brig_cgroup_join_prepare(const brig_cgroup *cg, brig_cgroup_join *j, brig_error **err)
 {
   size_t i;
 
-  brig_cgroup_join_init(j);
+  *j = (brig_cgroup_join)BRIG_CGROUP_JOIN_INIT;
   j->tasks_fd = calloc(cg->n ? cg->n : 1, sizeof(*j->tasks_fd));
   j->tasks_dir = calloc(cg->n ? cg->n : 1, sizeof(*j->tasks_dir));
   if (!j->tasks_fd || !j->tasks_dir) {
@@ -59,6 +49,7 @@ brig_cgroup_join_prepare(const brig_cgroup *cg, brig_cgroup_join *j, brig_error 
       j->clone_fd = open(h->dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
       if (j->clone_fd < 0)
         goto fail;
+      j->has_v2 = true;
       continue;
     }
     snprintf(path, sizeof(path), "%s/tasks", h->dir);
@@ -93,7 +84,7 @@ int
 brig_cgroup_join_finish(const brig_cgroup *cg, const brig_cgroup_join *j, pid_t pid,
                         brig_error **err)
 {
-  if (cg->unified < 0 || j->into_cgroup)
+  if (!brig_cgroup_join_left_to_brig(j))
     return 0;
   return brig_cg_writef(cg->h[cg->unified].dir, "cgroup.procs", "cgroup", err, "%d", (int)pid);
 }
@@ -110,5 +101,8 @@ brig_cgroup_join_close(brig_cgroup_join *j)
       close(j->tasks_fd[i]);
   free(j->tasks_fd);
   free(j->tasks_dir);
-  brig_cgroup_join_init(j);
+  j->clone_fd = -1;
+  j->tasks_fd = NULL;
+  j->tasks_dir = NULL;
+  j->n_tasks = 0;
 }

@@ -262,10 +262,16 @@ signal_all(brig_cgroup *cg, int sig, brig_error **err)
 int
 brig_cgroup_kill(brig_cgroup *cg, int sig, brig_error **err)
 {
+  const brig_cgroup_hierarchy *u = brig_cg_v2(cg);
   bool was_frozen = false, froze = false;
   brig_error *e = NULL;
   int r;
 
+  /* cgroup2's cgroup.kill kills every process at once, forks included. */
+  if (sig == SIGKILL && cg->layout == BRIG_CGROUP_LAYOUT_UNIFIED && u &&
+      brig_cg_write(u->dir, "cgroup.kill", "1", "cgroup: kill", &e) == 0)
+    return 0;
+  brig_error_clear(&e); /* before Linux 5.14: freeze, signal, thaw */
   /* Frozen, no process can fork a child that the signal would miss. */
   if (brig_cgroup_is_frozen(cg, &was_frozen, &e) < 0)
     brig_error_clear(&e);
@@ -372,7 +378,6 @@ brig_cg_remove_made(const brig_cgroup_hierarchy *h)
 int
 brig_cgroup_destroy(brig_cgroup *cg, brig_error **err)
 {
-  const brig_cgroup_hierarchy *u = brig_cg_v2(cg);
   int tries;
 
   if (!any_dir_left(cg))
@@ -387,13 +392,7 @@ brig_cgroup_destroy(brig_cgroup *cg, brig_error **err)
     int busy = 0;
     const char *busy_dir = NULL;
 
-    bool kill = tries > 0 || !all_made(cg);
-
-    if (kill && cg->layout == BRIG_CGROUP_LAYOUT_UNIFIED && u &&
-        brig_cg_exists(u->dir, "cgroup.kill") &&
-        brig_cg_write(u->dir, "cgroup.kill", "1", "cgroup: kill", &e) < 0)
-      brig_error_clear(&e);
-    if (kill && brig_cgroup_kill(cg, SIGKILL, &e) < 0) {
+    if ((tries > 0 || !all_made(cg)) && brig_cgroup_kill(cg, SIGKILL, &e) < 0) {
       brig_debug("cgroup: %s", e->msg);
       brig_error_clear(&e);
     }

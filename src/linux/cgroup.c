@@ -378,6 +378,19 @@ static const char *const v2_default_controllers[] = {
   "cpuset", "cpu", "io", "memory", "hugetlb", "pids", "rdma", "misc", NULL,
 };
 
+/* Moves pid into the cgroup in every hierarchy (systemd's scope: the
+ * container's own processes join through cgroup-join.c). */
+static int
+enter(brig_cgroup *cg, pid_t pid, brig_error **err)
+{
+  size_t i;
+
+  for (i = 0; i < cg->n; i++)
+    if (brig_cg_writef(cg->h[i].dir, "cgroup.procs", "cgroup", err, "%d", (int)pid) < 0)
+      return -1;
+  return 0;
+}
+
 /* Makes cg's directories, then either checks that nobody uses them yet
  * (pid 0) or moves pid in, and writes the resources and device rules.  On
  * failure the directories made here are removed and cg is freed. */
@@ -407,7 +420,7 @@ setup(brig_cgroup *cg, const oci_linux *linux_cfg, pid_t pid, brig_cgroup **out,
     }
   }
   if (pid > 0) {
-    if (brig_cgroup_enter(cg, pid, err) < 0)
+    if (enter(cg, pid, err) < 0)
       goto fail;
   } else {
     /* Two containers in one cgroup would share limits, and deleting one
@@ -470,15 +483,4 @@ brig_cgroup_apply_resources(brig_cgroup *cg, const oci_resources *r, brig_error 
   if (cg->layout == BRIG_CGROUP_LAYOUT_UNIFIED)
     return brig_cgroup_v2_apply(cg, r, err);
   return brig_cgroup_v1_apply(cg, r, err);
-}
-
-int
-brig_cgroup_enter(brig_cgroup *cg, pid_t pid, brig_error **err)
-{
-  size_t i;
-
-  for (i = 0; i < cg->n; i++)
-    if (brig_cg_writef(cg->h[i].dir, "cgroup.procs", "cgroup", err, "%d", (int)pid) < 0)
-      return -1;
-  return 0;
 }

@@ -14,7 +14,7 @@
  *            brig_cgroup_join_prepare(), clone3 with CLONE_INTO_CGROUP on
  *            join.clone_fd, brig_cgroup_join_self() first thing in the
  *            child, brig_cgroup_join_finish(pid) in brig (see
- *            cgroup-join.c for why not brig_cgroup_enter(pid)).  Save
+ *            cgroup-join.c for why not a write of the pid).  Save
  *            brig_cgroup_serialize().
  *   later    brig_cgroup_deserialize()/brig_cgroup_load() from the state dir.
  *   update   brig_cgroup_apply_resources().
@@ -75,19 +75,28 @@ int brig_cgroup_adopt(const char *path, pid_t pid, const oci_linux *linux_cfg, b
 /* Writes every field of r that is set; r may be NULL. */
 int brig_cgroup_apply_resources(brig_cgroup *cg, const oci_resources *r, brig_error **err);
 
-/* Moves pid into the cgroup in every hierarchy. */
-int brig_cgroup_enter(brig_cgroup *cg, pid_t pid, brig_error **err);
-
 /* Joining the cgroup from the new process itself (cgroup-join.c). */
 typedef struct brig_cgroup_join {
   int clone_fd;           /* cgroup2 directory for CLONE_INTO_CGROUP, -1 if none */
   int *tasks_fd;          /* each v1 hierarchy's `tasks`, write-only */
   const char **tasks_dir; /* their directories, for errors (owned by the cgroup) */
   size_t n_tasks;
+  bool has_v2;      /* the cgroup has a cgroup2 hierarchy (clone_fd was opened) */
   bool into_cgroup; /* set by whoever cloned: the kernel honoured clone_fd */
 } brig_cgroup_join;
 
-void brig_cgroup_join_init(brig_cgroup_join *j);
+/* Whether brig still has to write the pid to the cgroup2 hierarchy: the
+ * kernel did not take CLONE_INTO_CGROUP. */
+static inline bool
+brig_cgroup_join_left_to_brig(const brig_cgroup_join *j)
+{
+  return j->has_v2 && !j->into_cgroup;
+}
+
+#define BRIG_CGROUP_JOIN_INIT \
+  {                           \
+    .clone_fd = -1            \
+  }
 
 /* Before the clone: opens what the child and the clone need. */
 int brig_cgroup_join_prepare(const brig_cgroup *cg, brig_cgroup_join *j, brig_error **err);
@@ -101,6 +110,8 @@ int brig_cgroup_join_self(brig_cgroup_join *j, brig_error **err);
 int brig_cgroup_join_finish(const brig_cgroup *cg, const brig_cgroup_join *j, pid_t pid,
                             brig_error **err);
 
+/* Closes the fds (brig, after the clone; the child, once joined) and
+ * keeps into_cgroup. */
 void brig_cgroup_join_close(brig_cgroup_join *j);
 
 int brig_cgroup_freeze(brig_cgroup *cg, bool frozen, brig_error **err);

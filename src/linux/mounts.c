@@ -391,7 +391,7 @@ mount_one(const oci_mount *m, int rootfd, const char *bundle, const brig_cgroup_
   _cleanup_free_ char *src = NULL;
   _cleanup_close_ int dst = -1;
   enum brig_create_kind kind = BRIG_CREATE_DIR;
-  const char *type = m->type && *m->type ? m->type : NULL;
+  const char *type = m->type && *m->type ? m->type : NULL, *host;
   int r;
 
   if (parse_flags(m, &f, err) < 0) {
@@ -436,16 +436,16 @@ mount_one(const oci_mount *m, int rootfd, const char *bundle, const brig_cgroup_
     r = mount_cgroup(m, &f, cgroups, dst, err);
   else
     r = mount_new_fs(m, &f, type, label, dst, err);
-  if (r < 0 && (*err)->errnum == EPERM && host_instance(type)) {
+  if (r < 0 && (*err)->errnum == EPERM && (host = host_instance(type))) {
     /* In a user namespace, sysfs needs a network namespace of its own
-     * and mqueue an IPC one (Firejail's noroot and rootless brig share
-     * the host's): as runc does, bind the host's instance instead, with
-     * the mount's attributes. */
-    brig_debug("%s; binding %s instead", (*err)->msg, host_instance(type));
+     * and mqueue an IPC one (rootless brig may share the host's): as runc
+     * does, bind the host's instance instead, with the mount's
+     * attributes. */
+    brig_debug("%s; binding %s instead", (*err)->msg, host);
     brig_error_clear(err);
-    r = brig_bind_onto(-1, host_instance(type), dst, true, f.set | f.rset);
+    r = brig_bind_onto(-1, host, dst, true, f.set | f.rset);
     if (r < 0)
-      brig_fail(err, errno, "bind mount %s on %s", host_instance(type), m->destination);
+      brig_fail(err, errno, "bind mount %s on %s", host, m->destination);
   }
   free(f.data);
   return r;

@@ -252,75 +252,73 @@ brig_ns_restore(brig_ns_saved *saved, brig_error **err)
   return r;
 }
 
-static int
-write_map(pid_t pid, const char *file, const oci_id_mapping *m, size_t n, brig_error **err)
+/* "ID HOSTID SIZE\n" per mapping, malloc'd. */
+static char *
+format_map(const oci_id_mapping *m, size_t n)
 {
-  char path[64], *buf, *p;
-  _cleanup_close_ int fd = -1;
-
-  if (n == 0)
-    return 0;
-  if (brig_ns_format_map(m, n, &buf) < 0)
-    return brig_fail(err, ENOMEM, "%s", file);
-  p = buf + strlen(buf);
-  snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
-  fd = open(path, O_WRONLY | O_CLOEXEC);
-  if (fd < 0 || write(fd, buf, (size_t)(p - buf)) != p - buf) {
-    int saved = errno;
-
-    free(buf);
-    return brig_fail(err, saved, "write %s", file);
-  }
-  free(buf);
-  return 0;
-}
-
-int
-brig_ns_format_map(const oci_id_mapping *m, size_t n, char **out)
-{
-  char *buf, *p;
+  char *buf = malloc(n * 40 + 1), *p = buf;
   size_t i;
 
-  *out = NULL;
-  buf = malloc(n * 40 + 1);
   if (!buf)
-    return -1;
-  p = buf;
+    return NULL;
   for (i = 0; i < n; i++)
     p += sprintf(p, "%u %u %u\n", m[i].container_id, m[i].host_id, m[i].size);
   *p = '\0';
-  *out = buf;
-  return 0;
+  return buf;
+}
+
+/* DIR/FILE (DIR a process's /proc directory, relative to dirfd). */
+static int
+write_proc(int dirfd, const char *dir, const char *file, const char *text)
+{
+  char path[96];
+
+  snprintf(path, sizeof(path), "%s/%s", dir, file);
+  return brig_write_existing_at(dirfd, path, text);
 }
 
 static int
-deny_setgroups(pid_t pid)
+write_map(int dirfd, const char *dir, const char *file, const oci_id_mapping *m, size_t n,
+          brig_error **err)
 {
-  char path[64];
-  _cleanup_close_ int fd = -1;
+  _cleanup_free_ char *buf = NULL;
 
-  snprintf(path, sizeof(path), "/proc/%d/setgroups", (int)pid);
-  fd = open(path, O_WRONLY | O_CLOEXEC);
-  return fd < 0 || write(fd, "deny", 4) != 4 ? -1 : 0;
+  if (n == 0)
+    return 0;
+  buf = format_map(m, n);
+  if (!buf)
+    return brig_fail(err, ENOMEM, "%s", file);
+  if (write_proc(dirfd, dir, file, buf) < 0)
+    return brig_fail(err, errno, "write %s", file);
+  return 0;
 }
 
 int
-brig_ns_write_id_maps(pid_t pid, const oci_linux *l, brig_error **err)
+brig_ns_write_id_maps_at(int dirfd, const char *dir, const oci_linux *l, brig_error **err)
 {
   if (!l)
     return 0;
-  if (write_map(pid, "uid_map", l->uid_mappings, l->uid_mappings_len, err) < 0)
+  if (write_map(dirfd, dir, "uid_map", l->uid_mappings, l->uid_mappings_len, err) < 0)
     return -1;
-  if (write_map(pid, "gid_map", l->gid_mappings, l->gid_mappings_len, err) == 0)
+  if (write_map(dirfd, dir, "gid_map", l->gid_mappings, l->gid_mappings_len, err) == 0)
     return 0;
-  if ((*err)->errnum != EPERM || deny_setgroups(pid) < 0)
+  if ((*err)->errnum != EPERM || write_proc(dirfd, dir, "setgroups", "deny") < 0)
     return -1;
   /* user_namespaces(7): without CAP_SETGID in our own namespace (brig
    * run by an unprivileged user) gid_map is writable only once the
    * namespace cannot setgroups(2), or the container could drop a group
    * that denies it access. */
   brig_error_clear(err);
-  return write_map(pid, "gid_map", l->gid_mappings, l->gid_mappings_len, err);
+  return write_map(dirfd, dir, "gid_map", l->gid_mappings, l->gid_mappings_len, err);
+}
+
+int
+brig_ns_write_id_maps(pid_t pid, const oci_linux *l, brig_error **err)
+{
+  char dir[32];
+
+  snprintf(dir, sizeof(dir), "/proc/%d", (int)pid);
+  return brig_ns_write_id_maps_at(AT_FDCWD, dir, l, err);
 }
 
 /* linux.timeOffsets: only the two clocks a time namespace offsets, each

@@ -61,6 +61,9 @@ int brig_ns_restore(brig_ns_saved *saved, brig_error **err);
 
 /* In the parent: writes /proc/PID/{uid_map,gid_map} from the spec. */
 int brig_ns_write_id_maps(pid_t pid, const oci_linux *linux_, brig_error **err);
+/* The same for the process whose /proc directory is DIR (relative to
+ * dirfd: the host's /proc for an init that no longer sees it). */
+int brig_ns_write_id_maps_at(int dirfd, const char *dir, const oci_linux *linux_, brig_error **err);
 
 /* In the init: creates the time namespace its exec will enter and writes
  * linux.timeOffsets to it (offsets can only be set before a process
@@ -78,8 +81,5 @@ int brig_userns_enter_self(brig_error **err);
 /* Whether setgroups(2) is denied in this process's user namespace (then
  * the supplementary groups stay what they are). */
 bool brig_setgroups_denied(void);
-
-/* The text of an id map file ("ID HOSTID SIZE\n" per mapping), malloc'd. */
-int brig_ns_format_map(const oci_id_mapping *m, size_t n, char **out);
 
 #endif

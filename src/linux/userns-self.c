@@ -16,27 +16,16 @@
 
 #include "linux/namespaces.h"
 #include "util/cleanup.h"
-
-static int
-write_self(const char *file, const char *text, brig_error **err)
-{
-  _cleanup_close_ int fd = -1;
-  char path[64];
-  size_t len = strlen(text);
-
-  snprintf(path, sizeof(path), "/proc/self/%s", file);
-  fd = open(path, O_WRONLY | O_CLOEXEC);
-  if (fd < 0 || write(fd, text, len) != (ssize_t)len)
-    return brig_fail(err, errno, "rootless: write %s", path);
-  return 0;
-}
+#include "util/fs.h"
 
 int
 brig_userns_enter_self(brig_error **err)
 {
-  uid_t uid = geteuid();
-  gid_t gid = getegid();
-  char map[64];
+  oci_id_mapping uid = { .container_id = geteuid(), .host_id = geteuid(), .size = 1 };
+  oci_id_mapping gid = { .container_id = getegid(), .host_id = getegid(), .size = 1 };
+  oci_linux maps = {
+    .uid_mappings = &uid, .uid_mappings_len = 1, .gid_mappings = &gid, .gid_mappings_len = 1
+  };
 
   /* The capabilities last until the next execve as a non-root uid: brig
    * must not exec itself after this (the sealed copy is made before). */
@@ -44,11 +33,10 @@ brig_userns_enter_self(brig_error **err)
     return brig_fail(err, errno,
                      "rootless: unshare a user namespace (are unprivileged user namespaces "
                      "disabled? see user.max_user_namespaces)");
-  snprintf(map, sizeof(map), "%u %u 1\n", (unsigned)uid, (unsigned)uid);
-  if (write_self("uid_map", map, err) < 0 || write_self("setgroups", "deny", err) < 0)
-    return -1;
-  snprintf(map, sizeof(map), "%u %u 1\n", (unsigned)gid, (unsigned)gid);
-  return write_self("gid_map", map, err);
+  /* gid_map after setgroups "deny", which the writer sees to. */
+  if (brig_ns_write_id_maps_at(AT_FDCWD, "/proc/self", &maps, err) < 0)
+    return brig_error_wrap(err, "rootless");
+  return 0;
 }
 
 bool

@@ -68,6 +68,7 @@ typedef struct create_ctx {
   brig_cgroup *cgroup;
   brig_cgroup_join cgroup_join; /* how the init gets into cgroup (cgroup-join.c) */
   brig_scope_plan scope;        /* --systemd-cgroup: started once the init exists */
+  uid_t euid;                   /* brig's, read once (0: not rootless) */
 } create_ctx;
 
 static int
@@ -202,7 +203,7 @@ validate_spec(create_ctx *c, brig_error **err)
 static int
 build_state(create_ctx *c, brig_error **err)
 {
-  struct passwd *pw = getpwuid(geteuid());
+  struct passwd *pw = getpwuid(c->euid);
   oci_state *s = calloc(1, sizeof(*s));
   size_t i;
 
@@ -310,6 +311,7 @@ child_main(create_ctx *c, int child_sock)
     .unshare_cgroupns = (c->cgroup || c->scope.unit) && (c->ns.all_flags & CLONE_NEWCGROUP),
     .cgroup_join = c->cgroup ? &c->cgroup_join : NULL,
     .placed_by_brig = c->scope.unit != NULL,
+    .rootless = c->euid != 0,
   };
 
   /* The lock belongs to brig: the init must not keep the directory locked
@@ -495,7 +497,7 @@ talk_to_init(create_ctx *c, brig_error **err)
    * reads it. */
   if (brig_sync_send(c->sock, BRIG_SYNC_GO, 0, pid, -1) < 0 && errno != EPIPE &&
       errno != ECONNRESET)
-    return sync_failed(c, err);
+    return brig_fail(err, errno, "sync with the container init");
   for (;;) {
     brig_sync_msg msg = { 0 };
     int fd, r;
@@ -647,6 +649,7 @@ create_locked(const brig_create_opts *o, create_ctx *c, brig_error **err)
   if (c->pid == 0)
     child_main(c, sv[1]);
   close(sv[1]);
+  brig_cgroup_join_close(&c->cgroup_join); /* the init has them */
   if (c->pid < 0)
     goto fail;
   if (talk_to_init(c, err) < 0)
@@ -687,9 +690,8 @@ fail:
 #define CREATE_CTX_INIT(opts_)                                                                  \
   {                                                                                             \
     .o = (opts_), .cdir = BRIG_CDIR_INIT, .console_fd = -1, .pidfd_sock = -1, .proxy_sock = -1, \
-    .fifo_fd = -1, .sock = -1, .pid = -1, .pidfd = -1, .proc_fd = -1, .cgroup_join = {          \
-      .clone_fd = -1                                                                            \
-    }                                                                                           \
+    .fifo_fd = -1, .sock = -1, .pid = -1, .pidfd = -1, .proc_fd = -1, .euid = geteuid(),        \
+    .cgroup_join = BRIG_CGROUP_JOIN_INIT                                                        \
   }
 
 int

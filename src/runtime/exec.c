@@ -703,7 +703,7 @@ brig_container_exec(const brig_exec_opts *o, int *status, brig_error **err)
                  .init_pidfd = -1,
                  .console_fd = -1,
                  .sync = { -1, -1 },
-                 .join = { .clone_fd = -1 } };
+                 .join = BRIG_CGROUP_JOIN_INIT };
   _cleanup_close_ int pidfd_sock = -1, proxy_sock = -1, master = -1;
   int r = -1;
 

@@ -108,7 +108,7 @@ needs_go_first(const brig_init_ctx *ctx)
   const brig_cgroup_join *j = ctx->cgroup_join;
 
   return ctx->ns->new_user || ctx->ns->join_user || ctx->placed_by_brig ||
-         (j && j->clone_fd >= 0 && !j->into_cgroup);
+         (j && brig_cgroup_join_left_to_brig(j));
 }
 
 static int
@@ -122,7 +122,7 @@ init_prepare_process(brig_init_ctx *ctx, brig_error **err)
    * root) writes our id maps, and the /proc files of a non-dumpable
    * process belong to a root that brig's namespace does not map: stay
    * dumpable until GO, as runc does.  Nothing of the container runs yet. */
-  bool dumpable_until_go = ctx->ns->new_user && geteuid() != 0;
+  bool dumpable_until_go = ctx->ns->new_user && ctx->rootless;
 
   inherited_umask = umask(0);
   if (!dumpable_until_go && prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
@@ -167,15 +167,12 @@ static int
 init_oom_score_adj(brig_init_ctx *ctx, brig_error **err)
 {
   const oci_process *p = ctx->spec->process;
-  _cleanup_close_ int fd = -1;
   char buf[32];
-  int n;
 
   if (!p->has_oom_score_adj)
     return 0;
-  n = snprintf(buf, sizeof(buf), "%d", p->oom_score_adj);
-  fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
-  if (fd < 0 || brig_write_all(fd, buf, (size_t)n) < 0)
+  snprintf(buf, sizeof(buf), "%d", p->oom_score_adj);
+  if (brig_write_existing_at(AT_FDCWD, "/proc/self/oom_score_adj", buf) < 0)
     return brig_fail(err, errno, "set oomScoreAdj");
   return 0;
 }
@@ -449,24 +446,15 @@ init_groups(brig_init_ctx *ctx, brig_error **err)
  * CAP_SETGID there, which the init no longer is, and the map files opened
  * after the unshare (they belong to the namespace the task had when
  * opened).  init is the init's directory in the host's /proc.  Exits 0 on
- * success, 1 (uid_map) or 2 (gid_map). */
+ * success. */
 __attribute__((noreturn)) static void
-late_map_writer(int go, const char *init, const char *uid_map, const char *gid_map)
+late_map_writer(int go, const char *init, const oci_linux *l)
 {
-  char path[64], c;
-  int fd;
+  brig_error *e = NULL;
+  char c;
 
-  if (read(go, &c, 1) != 1)
+  if (read(go, &c, 1) != 1 || brig_ns_write_id_maps_at(proc_fd, init, l, &e) < 0)
     _exit(1);
-  snprintf(path, sizeof(path), "%s/uid_map", init);
-  fd = openat(proc_fd, path, O_WRONLY | O_CLOEXEC);
-  if (fd < 0 || brig_write_all(fd, uid_map, strlen(uid_map)) < 0)
-    _exit(1);
-  close(fd);
-  snprintf(path, sizeof(path), "%s/gid_map", init);
-  fd = openat(proc_fd, path, O_WRONLY | O_CLOEXEC);
-  if (fd < 0 || brig_write_all(fd, gid_map, strlen(gid_map)) < 0)
-    _exit(2);
   _exit(0);
 }
 
@@ -478,11 +466,10 @@ static int
 init_late_user_namespace(brig_init_ctx *ctx, brig_error **err)
 {
   const oci_linux *l = ctx->spec->linux;
-  _cleanup_free_ char *uid_map = NULL, *gid_map = NULL;
   /* Rootless, the /proc files of a non-dumpable process belong to a root
    * that brig's namespace does not map, not to the writer: dumpable while
    * it writes. */
-  bool toggle = geteuid() != 0;
+  bool toggle = ctx->rootless;
   char self[32];
   int go[2], status = 0, r, saved;
   ssize_t n;
@@ -492,9 +479,6 @@ init_late_user_namespace(brig_init_ctx *ctx, brig_error **err)
     return 0;
   if (init_groups(ctx, err) < 0)
     return -1;
-  if (brig_ns_format_map(l->uid_mappings, l->uid_mappings_len, &uid_map) < 0 ||
-      brig_ns_format_map(l->gid_mappings, l->gid_mappings_len, &gid_map) < 0)
-    return brig_fail(err, ENOMEM, "user namespace");
   n = readlinkat(proc_fd, "self", self, sizeof(self) - 1);
   if (n <= 0)
     return brig_fail(err, errno, "user namespace: our pid");
@@ -504,7 +488,7 @@ init_late_user_namespace(brig_init_ctx *ctx, brig_error **err)
   writer = fork();
   if (writer == 0) {
     close(go[1]);
-    late_map_writer(go[0], self, uid_map, gid_map);
+    late_map_writer(go[0], self, l);
   }
   close(go[0]);
   if (writer < 0) {
@@ -525,8 +509,7 @@ init_late_user_namespace(brig_init_ctx *ctx, brig_error **err)
   if (r < 0)
     return brig_fail(err, saved, "unshare the user namespace");
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-    return brig_fail(err, 0, "user namespace: write %s",
-                     WIFEXITED(status) && WEXITSTATUS(status) == 2 ? "gid_map" : "uid_map");
+    return brig_fail(err, 0, "user namespace: write its id maps");
   return 0;
 }
 

@@ -37,6 +37,9 @@ typedef struct brig_init_ctx {
   brig_cgroup_join *cgroup_join;
   /* brig places the init in its cgroup (systemd's scope) before GO. */
   bool placed_by_brig;
+  /* brig runs as an unprivileged user (its euid, read before the clone:
+   * in a new user namespace the init's own is the overflow id until GO). */
+  bool rootless;
 } brig_init_ctx;
 
 /* The syscalls the init makes after an early seccomp load (a filter with

@@ -28,6 +28,20 @@ brig_write_all(int fd, const void *data, size_t len)
 }
 
 int
+brig_write_existing_at(int dirfd, const char *path, const char *text)
+{
+  int fd = openat(dirfd, path, O_WRONLY | O_CLOEXEC), r, saved;
+
+  if (fd < 0)
+    return -1;
+  r = brig_write_all(fd, text, strlen(text));
+  saved = errno;
+  close(fd);
+  errno = saved;
+  return r;
+}
+
+int
 brig_write_new_file(int dirfd, const char *name, const char *data, size_t len, mode_t mode,
                     brig_error **err)
 {

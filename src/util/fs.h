@@ -27,4 +27,9 @@ char *brig_find_executable(const char *name, char *const *env);
 /* write() until done, retrying on EINTR.  Returns 0 or -1 with errno. */
 int brig_write_all(int fd, const void *data, size_t len);
 
+/* Writes text into the existing file path (relative to dirfd): the
+ * kernel's control files (/proc/PID/uid_map, setgroups, oom_score_adj).
+ * Returns 0 or -1 with errno. */
+int brig_write_existing_at(int dirfd, const char *path, const char *text);
+
 #endif

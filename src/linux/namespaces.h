@@ -82,4 +82,12 @@ int brig_userns_enter_self(brig_error **err);
  * the supplementary groups stay what they are). */
 bool brig_setgroups_denied(void);
 
+/* The supplementary groups: u's additionalGids, or none (nothing of
+ * brig's caller follows the process; runc clears them too).  EPERM is
+ * accepted in a user namespace made or joined for the container
+ * (in_user_ns), and rootless, where brig's own namespace denies
+ * setgroups: the caller's groups stay, an error only when u asks for
+ * others. */
+int brig_set_groups(const oci_user *u, bool in_user_ns, brig_error **err);
+
 #endif

@@ -9,8 +9,10 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <sched.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -46,4 +48,28 @@ brig_setgroups_denied(void)
   _cleanup_close_ int fd = open("/proc/self/setgroups", O_RDONLY | O_CLOEXEC);
 
   return fd >= 0 && read(fd, buf, sizeof(buf) - 1) > 0 && strncmp(buf, "deny", 4) == 0;
+}
+
+int
+brig_set_groups(const oci_user *u, bool in_user_ns, brig_error **err)
+{
+  size_t n = u ? u->additional_gids_len : 0, i;
+  _cleanup_free_ gid_t *groups = NULL;
+
+  if (n) {
+    groups = calloc(n, sizeof(gid_t));
+    if (!groups)
+      return brig_fail(err, ENOMEM, "setgroups");
+    for (i = 0; i < n; i++)
+      groups[i] = u->additional_gids[i];
+  }
+  if (setgroups(n, groups) == 0 || (errno == EPERM && in_user_ns))
+    return 0;
+  if (errno != EPERM || !brig_setgroups_denied())
+    return brig_fail(err, errno, "setgroups");
+  if (n)
+    return brig_fail(err, 0,
+                     "process.user.additionalGids: setgroups is denied in brig's user namespace "
+                     "(rootless)");
+  return 0;
 }

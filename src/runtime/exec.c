@@ -307,34 +307,13 @@ static int
 proc_user(exec_ctx *x, brig_error **err)
 {
   const oci_user *u = x->process->user;
-  _cleanup_free_ gid_t *groups = NULL;
-  size_t i;
 
-  if (brig_caps_drop_bounding(&x->caps, err) < 0)
+  if (brig_caps_drop_bounding(&x->caps, err) < 0 ||
+      brig_set_groups(u, x->ns_flags & CLONE_NEWUSER, err) < 0)
     return -1;
   if (!u) {
-    /* No group of brig's caller follows the process in. */
-    if (setgroups(0, NULL) < 0 &&
-        !(errno == EPERM && ((x->ns_flags & CLONE_NEWUSER) || brig_setgroups_denied())))
-      return brig_fail(err, errno, "setgroups");
     umask(x->umask);
     return 0;
-  }
-  if (u->additional_gids_len) {
-    groups = calloc(u->additional_gids_len, sizeof(gid_t));
-    if (!groups)
-      return brig_fail(err, ENOMEM, "setgroups");
-    for (i = 0; i < u->additional_gids_len; i++)
-      groups[i] = u->additional_gids[i];
-  }
-  if (setgroups(u->additional_gids_len, groups) < 0 &&
-      !(errno == EPERM && (x->ns_flags & CLONE_NEWUSER))) {
-    if (errno != EPERM || !brig_setgroups_denied())
-      return brig_fail(err, errno, "setgroups");
-    if (u->additional_gids_len) /* rootless: the caller's groups stay */
-      return brig_fail(err, 0,
-                       "process.user.additionalGids: setgroups is denied in brig's user "
-                       "namespace (rootless)");
   }
   if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
     return brig_fail(err, errno, "prctl PR_SET_KEEPCAPS");

@@ -395,50 +395,11 @@ init_process_attrs(brig_init_ctx *ctx, brig_error **err)
   return 0;
 }
 
-/* setgroups(2) failed.  Rootless (brig in a user namespace of its own
- * that denies setgroups) the caller's groups stay, which is only an error
- * when the spec asks for others. */
-static int
-setgroups_failed(const oci_user *u, brig_error **err)
-{
-  int saved = errno;
-
-  if (saved == EPERM && brig_setgroups_denied()) {
-    if (u->additional_gids_len == 0)
-      return 0;
-    return brig_fail(err, 0,
-                     "process.user.additionalGids: setgroups is denied in brig's user namespace "
-                     "(rootless)");
-  }
-  return brig_fail(err, saved, "setgroups");
-}
-
-/* The supplementary groups: process.user.additionalGids, or none. */
+/* The supplementary groups (see brig_set_groups). */
 static int
 init_groups(brig_init_ctx *ctx, brig_error **err)
 {
-  const oci_user *u = ctx->spec->process->user;
-  _cleanup_free_ gid_t *groups = NULL;
-  size_t i;
-
-  if (!u) {
-    /* The group list comes from the spec alone: none of the caller's
-     * supplementary groups may follow the container (runc clears it too). */
-    if (setgroups(0, NULL) < 0 &&
-        !(errno == EPERM && ((ctx->ns->new_user || ctx->ns->join_user) || brig_setgroups_denied())))
-      return brig_fail(err, errno, "setgroups");
-    return 0;
-  }
-  if (u->additional_gids_len) {
-    groups = calloc(u->additional_gids_len, sizeof(gid_t));
-    if (!groups)
-      return brig_fail(err, ENOMEM, "setgroups");
-    for (i = 0; i < u->additional_gids_len; i++)
-      groups[i] = u->additional_gids[i];
-  }
-  if (setgroups(u->additional_gids_len, groups) < 0 && !(errno == EPERM && ctx->ns->new_user))
-    return setgroups_failed(u, err);
-  return 0;
+  return brig_set_groups(ctx->spec->process->user, ctx->ns->new_user || ctx->ns->join_user, err);
 }
 
 /* The child that writes the init's id maps once it has unshared: the

@@ -344,8 +344,15 @@ private_dir(struct mstate *m, const char *dir, const struct fj_strv *list)
 }
 
 const char *const fj_bin_dirs[FJ_N_BIN_DIRS + 1] = {
-  "/bin", "/sbin", "/usr/bin", "/usr/sbin", "/usr/local/bin", "/usr/local/sbin", "/usr/games",
-  "/usr/local/games", NULL,
+  "/bin",
+  "/sbin",
+  "/usr/bin",
+  "/usr/sbin",
+  "/usr/local/bin",
+  "/usr/local/sbin",
+  "/usr/games",
+  "/usr/local/games",
+  NULL,
 };
 
 static void

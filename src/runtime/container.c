@@ -620,6 +620,7 @@ create_locked(const brig_create_opts *o, create_ctx *c, brig_error **err)
     }
     c->console_fd = pair[0];
     c->proxy_sock = pair[1];
+    brig_pty_proxy_take_window_size(c->spec->process);
   }
   if (o->pidfd_socket) {
     c->pidfd_sock = brig_pidfd_socket_connect(o->pidfd_socket, err);

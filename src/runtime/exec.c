@@ -705,6 +705,7 @@ brig_container_exec(const brig_exec_opts *o, int *status, brig_error **err)
     }
     x.console_fd = pair[0];
     proxy_sock = pair[1];
+    brig_pty_proxy_take_window_size(x.process);
   }
   if (o->pidfd_socket) {
     pidfd_sock = brig_pidfd_socket_connect(o->pidfd_socket, err);

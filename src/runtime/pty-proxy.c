@@ -3,6 +3,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/signalfd.h>
@@ -70,6 +71,19 @@ copy_window_size(int master)
 
   if (ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) == 0)
     ioctl(master, TIOCSWINSZ, &ws);
+}
+
+void
+brig_pty_proxy_take_window_size(oci_process *p)
+{
+  struct winsize ws;
+
+  if (ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) < 0 || ws.ws_row == 0 || ws.ws_col == 0)
+    return;
+  if (!p->console_size && !(p->console_size = calloc(1, sizeof(*p->console_size))))
+    return; /* the proxy still copies it once it runs */
+  p->console_size->height = ws.ws_row;
+  p->console_size->width = ws.ws_col;
 }
 
 static int

@@ -53,6 +53,12 @@ if command -v script >/dev/null; then
   out=$(tr -d '\r' <ex.out)
   echo "$out" | grep -qx status:5
   ok $? "foreground exec -t: an interactive shell, its exit status comes back ($(echo $out))"
+  # The size is the pty's from the start, not once the proxy runs: stty
+  # asks first thing (this was a race that failed in CI).
+  timeout 20 script -qec "stty rows 21 cols 77; $BRIG --root $ROOT exec -t t3 stty size" \
+    /dev/null </dev/null >ex2.out 2>&1
+  tr -d '\r' <ex2.out | grep -qx "21 77"
+  ok $? "foreground exec -t: the process has brig's window size from its start ($(tr -d '\r' <ex2.out))"
   B delete --force t3
 else
   skip "foreground terminal proxy" "needs script(1)"

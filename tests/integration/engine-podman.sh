@@ -130,22 +130,23 @@ P rm -f -t 0 "$NAME" >/dev/null
 ok $? "rm -f removes the container"
 
 # An init gets only the signals it handles (pid namespace rule).
-P run -d --name "$NAME" "$IMG" sh -c 'trap "exit 9" USR1; while :; do sleep 0.1; done' >/dev/null
-sleep 0.3
+trap_ready() { P logs "$NAME" 2>/dev/null | grep -q ready; }
+P run -d --name "$NAME" "$IMG" sh -c 'trap "exit 9" USR1; echo ready; while :; do sleep 0.1; done' >/dev/null
+wait_until trap_ready
 P kill -s USR1 "$NAME" >/dev/null
 [ "$(timeout 30 podman wait "$NAME")" = 9 ]
 ok $? "kill -s USR1 reaches the init's trap (exit 9)"
 P rm -f -t 0 "$NAME" >/dev/null
 
-P run -d --name "$NAME" "$IMG" sh -c 'trap "exit 5" TERM; while :; do sleep 0.1; done' >/dev/null
-sleep 0.3
+P run -d --name "$NAME" "$IMG" sh -c 'trap "exit 5" TERM; echo ready; while :; do sleep 0.1; done' >/dev/null
+wait_until trap_ready
 P stop -t 10 "$NAME" >/dev/null
 [ "$(P inspect -f '{{.State.ExitCode}}' "$NAME")" = 5 ]
 ok $? "stop -t: SIGTERM reaches the init's trap (exit 5)"
 P rm -f -t 0 "$NAME" >/dev/null
 
-P run -d --name "$NAME" "$IMG" sh -c 'trap "" TERM; while :; do sleep 0.1; done' >/dev/null
-sleep 0.3
+P run -d --name "$NAME" "$IMG" sh -c 'trap "" TERM; echo ready; while :; do sleep 0.1; done' >/dev/null
+wait_until trap_ready
 P stop -t 1 "$NAME" >/dev/null 2>&1
 [ "$(P inspect -f '{{.State.ExitCode}}' "$NAME")" = 137 ]
 ok $? "stop -t 1: SIGKILL after the timeout (exit 137)"

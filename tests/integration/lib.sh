@@ -74,6 +74,19 @@ expect_error() {
   fi
 }
 
+# wait_until COMMAND...: polls the command until it succeeds (max ~10 s).
+# Tests wait for a condition, never for a fixed time: CI machines are
+# loaded, and a sleep long enough here is too short there.
+wait_until() {
+  _w=0
+  while [ $_w -lt 200 ]; do
+    "$@" >/dev/null 2>&1 && return 0
+    sleep 0.05
+    _w=$((_w + 1))
+  done
+  return 1
+}
+
 is_root() {
   [ "$(id -u)" -eq 0 ]
 }

@@ -50,7 +50,7 @@ nothing_left "after delete"
 new_bundle trap '.process.args = ["sh", "-c", "trap \"echo got-term; exit 3\" TERM; echo ready; while :; do sleep 0.05; done"]'
 B run -d --bundle trap sig </dev/null >"$TEST_TMP/trap.out" 2>&1
 ok $? "run -d"
-sleep 0.3
+wait_until grep -q ready "$TEST_TMP/trap.out" # the trap is set
 check "kill with the default signal (SIGTERM)" B kill sig
 wait_stopped sig && grep -q got-term "$TEST_TMP/trap.out"
 ok $? "the trap saw SIGTERM"

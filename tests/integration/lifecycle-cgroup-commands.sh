@@ -57,7 +57,8 @@ B resume c1
 ok $? "resume"
 [ "$(cg freezer freezer.state)" = THAWED ] && [ "$(B state c1 | jq -r .status)" = running ]
 ok $? "thawed, state says running"
-sleep 0.3
+advanced() { [ "$(counter)" -gt "$n2" ]; }
+wait_until advanced
 n3=$(counter)
 [ -n "$n3" ] && [ "$n3" -gt "$n2" ]
 ok $? "the counter advances again ($n2 -> $n3)"
@@ -110,7 +111,8 @@ ok $? "events --stats: one JSON object with cpu, memory, pids"
 ok $? "events --stats prints one line"
 timeout 20 "$BRIG" --root "$ROOT" events --interval 1s c1 >"$TEST_TMP/events.out" &
 epid=$!
-sleep 2.5
+two_stats() { [ "$(grep -c '"type":"stats"' "$TEST_TMP/events.out")" -ge 2 ]; }
+wait_until two_stats
 B kill c1 KILL
 wait $epid
 status=$?
@@ -146,8 +148,7 @@ B run -d --bundle "$TEST_TMP/bp" cp1 && B pause cp1
 timeout 10 "$BRIG" --root "$ROOT" delete --force cp1
 ok $? "delete --force of a paused container"
 B run -d --bundle "$TEST_TMP/bp" cp2 && B pause cp2
-timeout 10 "$BRIG" --root "$ROOT" kill cp2 KILL && sleep 0.3
-[ "$(B state cp2 | jq -r .status)" = stopped ]
+timeout 10 "$BRIG" --root "$ROOT" kill cp2 KILL && wait_stopped cp2
 ok $? "kill KILL of a paused container stops it"
 B delete cp2
 

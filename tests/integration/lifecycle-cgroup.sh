@@ -37,8 +37,9 @@ ok $? "the init is in the cgroup in the v1 hierarchies and the unified one"
 ok $? "both processes in the cgroup (sh exec'd the last sleep)"
 B kill --all c1 KILL
 ok $? "kill --all"
-sleep 0.5
-[ "$(wc -l <"$(cg_file memory "$cgbase/c1" cgroup.procs)")" -eq 0 ]
+cg_empty() { [ "$(wc -l <"$(cg_file memory "$cgbase/c1" cgroup.procs)")" -eq 0 ]; }
+wait_until cg_empty
+cg_empty
 ok $? "kill --all reached every process of the cgroup"
 B delete c1
 ok $? "delete"

@@ -34,7 +34,7 @@ ok $? "the process is pid 1 of its pid namespace"
 
 unshare --net sleep 100 &
 netns_pid=$!
-sleep 0.2
+wait_until test "$(readlink /proc/$netns_pid/ns/net)" != "$(readlink /proc/self/ns/net)"
 run_in join ".linux.namespaces |= map(if .type == \"network\" then .path = \"/proc/$netns_pid/ns/net\" else . end)" \
   'readlink /proc/self/ns/net'
 [ "$(out join)" = "$(readlink /proc/$netns_pid/ns/net)" ] && [ "$(out join)" != "$(readlink /proc/self/ns/net)" ]
@@ -179,7 +179,7 @@ ok $? "uid, gid, additionalGids, umask, cwd (created), env"
 # the container or an exec'd process in.
 new_bundle nouser 'del(.process.user) | .process.args = ["sh", "-c", "grep ^Groups: /proc/self/status; sleep 100"]'
 setpriv --groups 4,24,27 "$BRIG" --root "$ROOT" run -d --bundle nouser nouser </dev/null >nouser.out 2>&1
-sleep 0.3
+wait_until grep -q Groups: nouser.out
 out=$(setpriv --groups 4,24,27 "$BRIG" --root "$ROOT" exec nouser grep ^Groups: /proc/self/status)
 [ "$(tr -d ' \t' <nouser.out)" = "Groups:" ] && [ "$(echo "$out" | tr -d ' \t')" = "Groups:" ]
 ok $? "no process.user: no supplementary groups from the caller ($(cat nouser.out | tr '\t' ' '), exec: $out)"

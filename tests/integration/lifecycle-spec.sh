@@ -127,8 +127,9 @@ nothing_left "create options"
 # kill --all: the init and the other processes of its pid namespace.
 new_bundle killall '.process.args = ["sh", "-c", "sleep 100 & sleep 101 & wait"]'
 B run -d -b killall s15 </dev/null >/dev/null 2>&1
-sleep 0.3
 pid=$(B state s15 | jq -r .pid)
+two_children() { [ "$(wc -w </proc/$pid/task/$pid/children)" -ge 2 ]; }
+wait_until two_children
 kids=$(cat /proc/$pid/task/$pid/children)
 check "kill --all TERM" B kill --all s15 TERM
 wait_stopped s15

@@ -401,42 +401,23 @@ static int
 conditions(struct brig_fj_context *ctx, const oci_spec *spec, brig_error **err)
 {
   const char *v = oci_strmap_get(&spec->annotations, BRIG_FJ_ANN_CONDITION);
-  _cleanup_free_ char *cfg_path = NULL, *copy = NULL;
-  char *cfg = NULL, *perr = NULL, *tok, *save = NULL;
-  size_t len;
+  const char *ann = BRIG_FJ_ANN_PROFILE; /* firejail.config comes with the profile */
+  _cleanup_free_ char *why = NULL;
+  int r = brig_fj_context_load_config(ctx, &why);
 
-  if (asprintf(&cfg_path, "%s/firejail.config", ctx->cfg_dir) < 0)
-    return brig_fail(err, ENOMEM, ANN "%s", BRIG_FJ_ANN_PROFILE);
-  if (brig_fj_read_file_default(NULL, cfg_path, &cfg, &len) == 0 &&
-      brig_fj_context_apply_config(ctx, cfg_path, cfg, len, &perr) < 0) {
-    brig_fail(err, 0, ANN "%s: %s", BRIG_FJ_ANN_PROFILE, perr);
-    free(cfg);
-    free(perr);
-    return -1;
+  /* Items separated by commas or blanks. */
+  while (r == 0 && v && *v) {
+    size_t len = strcspn(v, ", \t\n");
+
+    ann = BRIG_FJ_ANN_CONDITION;
+    if (len)
+      r = brig_fj_condition_set(&ctx->conditions, v, len, &why);
+    v += len;
+    v += strspn(v, ", \t\n");
   }
-  free(cfg);
-  if (!v)
+  if (r == 0)
     return 0;
-  copy = strdup(v);
-  if (!copy)
-    return brig_fail(err, ENOMEM, ANN "%s", BRIG_FJ_ANN_CONDITION);
-  for (tok = strtok_r(copy, ", \t\n", &save); tok; tok = strtok_r(NULL, ", \t\n", &save)) {
-    const char *eq = strchr(tok, '=');
-    size_t l = eq ? (size_t)(eq - tok) : strlen(tok);
-    unsigned bit = brig_fj_condition_lookup(tok, l);
-
-    if (!bit)
-      return brig_fail(err, 0, ANN "%s: unknown condition '%.*s'", BRIG_FJ_ANN_CONDITION, (int)l,
-                       tok);
-    if (!eq || strcmp(eq + 1, "yes") == 0)
-      ctx->conditions |= bit;
-    else if (strcmp(eq + 1, "no") == 0)
-      ctx->conditions &= ~bit;
-    else
-      return brig_fail(err, 0, ANN "%s: '%s': expected NAME, NAME=yes or NAME=no",
-                       BRIG_FJ_ANN_CONDITION, tok);
-  }
-  return 0;
+  return brig_fail(err, why ? 0 : ENOMEM, ANN "%s%s%s", ann, why ? ": " : "", why ? why : "");
 }
 
 /* The directories of PATH in the process environment (for ${PATH}). */

@@ -61,6 +61,10 @@ new_bundle badcond '.annotations["run.brig.firejail.profile"] = "curl" | .annota
 expect_error "an unknown run.brig.firejail.condition: one line" \
   "brig: create: config.json: annotations: run.brig.firejail.condition: unknown condition 'NOPE'" \
   B create -b badcond fj-bad
+new_bundle badval '.annotations["run.brig.firejail.profile"] = "curl" | .annotations["run.brig.firejail.condition"] = "HAS_NET=no HAS_X11=maybe"'
+expect_error "a run.brig.firejail.condition value other than yes or no: one line" \
+  "brig: create: config.json: annotations: run.brig.firejail.condition: invalid value for condition 'HAS_X11': expected yes or no" \
+  B create -b badval fj-bad
 mkdir -p profiles
 printf 'blacklist /etc\nfrobnicate\n' >profiles/broken.profile
 new_bundle broken '.annotations["run.brig.firejail.profile"] = $p' --arg p "$TEST_TMP/profiles/broken.profile"

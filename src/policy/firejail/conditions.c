@@ -4,6 +4,8 @@
 /* Conditionals: the names accepted after '?', the condition bits that
  * directives switch on as they are read, and the three firejail.config
  * keys that feed ?ALLOW_TRAY, ?BROWSER_ALLOW_DRM and ?BROWSER_DISABLE_U2F. */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
@@ -67,6 +69,43 @@ fj_condition_effect(const struct brig_fj_directive *d)
   default:
     return 0;
   }
+}
+
+int
+brig_fj_condition_set(unsigned *mask, const char *spec, size_t len, char **err)
+{
+  const char *eq = memchr(spec, '=', len);
+  size_t name_len = eq ? (size_t)(eq - spec) : len;
+  unsigned bit = brig_fj_condition_lookup(spec, name_len);
+  size_t value_len = eq ? len - name_len - 1 : 0;
+
+  if (!bit)
+    return fj_error(err, NULL, 0, "unknown condition '%.*s'", (int)name_len, spec);
+  if (!eq || (value_len == 3 && memcmp(eq + 1, "yes", 3) == 0))
+    *mask |= bit;
+  else if (value_len == 2 && memcmp(eq + 1, "no", 2) == 0)
+    *mask &= ~bit;
+  else
+    return fj_error(err, NULL, 0, "invalid value for condition '%.*s': expected yes or no",
+                    (int)name_len, spec);
+  return 0;
+}
+
+int
+brig_fj_context_load_config(struct brig_fj_context *ctx, char **err)
+{
+  brig_fj_read_fn read_file = ctx->read_file ? ctx->read_file : brig_fj_read_file_default;
+  char *path = NULL, *text = NULL;
+  size_t len;
+  int r = 0;
+
+  if (asprintf(&path, "%s/firejail.config", ctx->cfg_dir) < 0)
+    return fj_error(err, NULL, 0, "out of memory");
+  if (read_file(ctx->read_opaque, path, &text, &len) == 0)
+    r = brig_fj_context_apply_config(ctx, path, text, len, err);
+  free(text);
+  free(path);
+  return r;
 }
 
 /* firejail.config: "key value" lines, '#' comments, values yes/no. */

@@ -113,32 +113,15 @@ parse_args(int argc, char **argv, struct cli *o)
 static int
 conditions(struct brig_fj_context *ctx, const struct cli *o)
 {
-  char *cfg = NULL, *cfg_path = NULL, *err = NULL;
-  size_t len;
+  char *err = NULL;
   int rc = 0;
 
-  if (asprintf(&cfg_path, "%s/firejail.config", ctx->cfg_dir) < 0)
-    return fail("out of memory");
-  if (brig_fj_read_file_default(NULL, cfg_path, &cfg, &len) == 0 &&
-      brig_fj_context_apply_config(ctx, cfg_path, cfg, len, &err) < 0)
-    rc = fail("%s", err);
-  free(cfg);
-  free(cfg_path);
+  if (brig_fj_context_load_config(ctx, &err) < 0)
+    rc = fail("%s", err ? err : "out of memory");
+  for (size_t i = 0; rc == 0 && i < o->n_conds; i++)
+    if (brig_fj_condition_set(&ctx->conditions, o->conds[i], strlen(o->conds[i]), &err) < 0)
+      rc = fail("%s", err ? err : "out of memory");
   free(err);
-  for (size_t i = 0; rc == 0 && i < o->n_conds; i++) {
-    const char *spec = o->conds[i], *eq = strchr(spec, '=');
-    size_t l = eq ? (size_t)(eq - spec) : strlen(spec);
-    unsigned bit = brig_fj_condition_lookup(spec, l);
-
-    if (!bit)
-      rc = fail("unknown condition '%.*s'", (int)l, spec);
-    else if (!eq || strcmp(eq + 1, "yes") == 0)
-      ctx->conditions |= bit;
-    else if (strcmp(eq + 1, "no") == 0)
-      ctx->conditions &= ~bit;
-    else
-      rc = fail("invalid value for condition '%.*s': expected yes or no", (int)l, spec);
-  }
   return rc;
 }
 

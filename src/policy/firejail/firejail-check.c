@@ -57,24 +57,6 @@ opt_value(int argc, char **argv, int *i, const char *opt, bool *matched)
   return argv[++*i];
 }
 
-static int
-apply_condition(unsigned *mask, const char *spec)
-{
-  const char *eq = strchr(spec, '=');
-  size_t len = eq ? (size_t)(eq - spec) : strlen(spec);
-  unsigned bit = brig_fj_condition_lookup(spec, len);
-
-  if (!bit)
-    return fail("unknown condition '%.*s'", (int)len, spec);
-  if (!eq || strcmp(eq + 1, "yes") == 0)
-    *mask |= bit;
-  else if (strcmp(eq + 1, "no") == 0)
-    *mask &= ~bit;
-  else
-    return fail("invalid value for condition '%.*s': expected yes or no", (int)len, spec);
-  return 0;
-}
-
 int
 brig_firejail_check_main(int argc, char **argv)
 {
@@ -83,8 +65,7 @@ brig_firejail_check_main(int argc, char **argv)
   const char *user = NULL, *home = NULL, *profile = NULL;
   const char *conds[64];
   size_t n_conds = 0;
-  char *path = NULL, *err = NULL, *cfg = NULL, *cfg_path = NULL;
-  size_t cfg_len;
+  char *path = NULL, *err = NULL;
   struct passwd *pw;
   int rc = 1;
 
@@ -140,16 +121,15 @@ brig_firejail_check_main(int argc, char **argv)
   if (ctx.home[0] != '/')
     return fail("--home must be an absolute path");
 
-  if (asprintf(&cfg_path, "%s/firejail.config", ctx.cfg_dir) < 0)
-    return fail("out of memory");
-  if (brig_fj_read_file_default(NULL, cfg_path, &cfg, &cfg_len) == 0 &&
-      brig_fj_context_apply_config(&ctx, cfg_path, cfg, cfg_len, &err) < 0) {
-    fail("%s", err);
+  if (brig_fj_context_load_config(&ctx, &err) < 0) {
+    fail("%s", err ? err : "out of memory");
     goto out;
   }
   for (size_t i = 0; i < n_conds; i++)
-    if (apply_condition(&ctx.conditions, conds[i]))
+    if (brig_fj_condition_set(&ctx.conditions, conds[i], strlen(conds[i]), &err) < 0) {
+      fail("%s", err ? err : "out of memory");
       goto out;
+    }
 
   if (brig_fj_find_profile(&ctx, profile, &path, &err) < 0 ||
       brig_fj_parse_file(&ctx, path, &prof, &err) < 0) {
@@ -169,8 +149,6 @@ brig_firejail_check_main(int argc, char **argv)
   rc = 0;
 out:
   brig_fj_profile_free(prof);
-  free(cfg);
-  free(cfg_path);
   free(path);
   free(err);
   return rc;

@@ -323,6 +323,15 @@ void brig_fj_context_init(struct brig_fj_context *ctx);
 int brig_fj_context_apply_config(struct brig_fj_context *ctx, const char *name, const char *text,
                                  size_t len, char **err);
 
+/* Reads ctx->cfg_dir/firejail.config through ctx's reader, when there is
+ * one, and applies it.  0, or -1 with *err as apply_config's. */
+int brig_fj_context_load_config(struct brig_fj_context *ctx, char **err);
+
+/* Sets or clears one condition from "NAME", "NAME=yes" or "NAME=no" (a
+ * command line's --condition, an annotation's item).  0, or -1 with
+ * *err = "unknown condition 'NAME'" or why the value is wrong. */
+int brig_fj_condition_set(unsigned *mask, const char *spec, size_t len, char **err);
+
 /* Parses the profile file PATH (read through ctx->read_file). */
 int brig_fj_parse_file(const struct brig_fj_context *ctx, const char *path,
                        struct brig_fj_profile **out, char **err);

@@ -50,7 +50,8 @@ char *fj_arena_strdup(struct fj_arena *arena, const char *s);
 void fj_arena_free(struct fj_arena *arena);
 
 /* ---- errors (parser.c) ---- */
-/* *err = "FILE:LINE: fmt..." (or "FILE: fmt..." when line is 0); returns -1. */
+/* *err = "FILE:LINE: fmt..." (or "FILE: fmt..." when line is 0, or just
+ * the message when file is NULL); returns -1. */
 int fj_error(char **err, const char *file, unsigned line, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 

@@ -117,7 +117,13 @@ fj_error(char **err, const char *file, unsigned line, const char *fmt, ...)
   va_end(ap);
   if (r < 0)
     msg = NULL;
-  if (line)
+  if (!file && msg) {
+    *err = msg;
+    return -1;
+  }
+  if (!file)
+    r = asprintf(err, "out of memory");
+  else if (line)
     r = asprintf(err, "%s:%u: %s", file, line, msg ? msg : "out of memory");
   else
     r = asprintf(err, "%s: %s", file, msg ? msg : "out of memory");

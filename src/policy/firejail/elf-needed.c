@@ -10,7 +10,10 @@
  * Limits keep a hostile file from costing much: at most MAX_PHDRS
  * program headers, a dynamic section and a string table of bounded size,
  * at most MAX_NEEDED names.  Every read goes through src_read(), which
- * checks OFF + LEN against the file size without overflowing. */
+ * checks OFF + LEN against the file size without overflowing.  Fields are
+ * read byte by byte at elf(5)'s offsets, in the file's byte order, so
+ * <elf.h> gives only the constants, never a structure to cast onto. */
+#include <elf.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,34 +27,6 @@
 #define MAX_STRTAB (16u << 20) /* bytes of DT_STRTAB read */
 #define MAX_INTERP 4096
 #define MAX_NEEDED 1024
-
-/* ELF constants (elf(5)); spelled out so that the reader does not depend
- * on the build host's <elf.h> for the 32-bit layouts. */
-enum {
-  EI_CLASS = 4,
-  EI_DATA = 5,
-  EI_VERSION = 6,
-  ELFCLASS32 = 1,
-  ELFCLASS64 = 2,
-  ELFDATA2LSB = 1,
-  ELFDATA2MSB = 2,
-  ET_EXEC = 2,
-  ET_DYN = 3,
-  PT_LOAD = 1,
-  PT_DYNAMIC = 2,
-  PT_INTERP = 3,
-  PN_XNUM = 0xffff,
-};
-
-enum {
-  DT_NULL = 0,
-  DT_NEEDED = 1,
-  DT_STRTAB = 5,
-  DT_STRSZ = 10,
-  DT_SONAME = 14,
-  DT_RPATH = 15,
-  DT_RUNPATH = 29,
-};
 
 struct seg {
   uint64_t offset, vaddr, filesz;

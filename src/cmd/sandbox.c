@@ -159,16 +159,6 @@ choose_profile(const struct sandbox_user *u, const char *opt, const char *comman
  * root's path on the host)?  A tmpfs over a parent hides it, a bind of
  * something else over a parent shows it; a bind of a path onto itself
  * (read-only, noexec) changes nothing. */
-/* A blacklist mask: an empty tmpfs with mode 000. */
-static bool
-fj_is_mask(const oci_mount *m)
-{
-  for (size_t i = 0; i < m->options_len; i++)
-    if (strcmp(m->options[i], "mode=000") == 0)
-      return true;
-  return false;
-}
-
 static bool
 path_hidden(const oci_spec *s, const char *rootfs, const char *path)
 {
@@ -185,7 +175,7 @@ path_hidden(const oci_spec *s, const char *rootfs, const char *path)
     if (strncmp(path, d, l) != 0 || (path[l] != '/' && path[l] != '\0'))
       continue;
     if (m->type && strcmp(m->type, "tmpfs") == 0)
-      hidden = path[l] != '\0' || fj_is_mask(m);
+      hidden = path[l] != '\0' || brig_fj_mount_is_dir_mask(m);
     else if (!m->source || strncmp(m->source, rootfs, rl) != 0 || strcmp(m->source + rl, d) != 0)
       hidden = false;
   }

@@ -840,24 +840,21 @@ brig_container_start(const char *root, const char *id, brig_error **err)
 /* ---- delete ---- */
 
 static void
-run_poststop(brig_cdir *cd, oci_state *s)
+run_poststop(oci_spec *spec, oci_state *s)
 {
-  oci_spec *spec = load_saved_spec(cd);
-
   if (spec && spec->hooks && spec->hooks->poststop_len) {
     set_status(s, "stopped");
     brig_hooks_run_warn(spec->hooks->poststop, spec->hooks->poststop_len, "poststop", s);
   }
-  if (spec)
-    oci_spec_free(spec);
 }
 
 static int
 delete_locked(brig_cdir *cd, bool force, brig_error **err)
 {
   unsigned long long starttime;
+  oci_spec *spec;
   oci_state *s;
-  int pidfd;
+  int pidfd, r;
 
   s = brig_state_load(cd, &starttime, err);
   if (!s) {
@@ -889,9 +886,16 @@ delete_locked(brig_cdir *cd, bool force, brig_error **err)
     oci_state_free(s);
     return -1;
   }
-  run_poststop(cd, s);
+  /* config.md: poststop hooks "MUST be called after the container is
+   * deleted but before the delete operation returns": the state is gone
+   * when they run (a hook's own `brig state` says so). */
+  spec = load_saved_spec(cd);
+  r = brig_cdir_destroy(cd, err);
+  run_poststop(spec, s);
+  if (spec)
+    oci_spec_free(spec);
   oci_state_free(s);
-  return brig_cdir_destroy(cd, err);
+  return r;
 }
 
 int

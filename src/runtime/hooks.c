@@ -174,16 +174,21 @@ run_one(const oci_hook *h, const char *kind, int statefd, const brig_hook_ns *ns
   if (pid == 0) {
     int devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
 
+    setpgid(0, 0);
     if (dup2(statefd, 0) < 0 || dup2(devnull >= 0 ? devnull : errfd, 1) < 0 || dup2(errfd, 2) < 0)
       _exit(126);
     if (ns)
       exec_hook_in_container(h, ns);
     exec_hook(h, -1);
   }
+  /* A process group of its own (set on both sides, whichever runs first):
+   * a timeout aborts the hook with what it started, not just its first
+   * process. */
+  setpgid(pid, pid);
   pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
   if (h->has_timeout && h->timeout > 0 && pidfd >= 0 &&
       !wait_deadline(pidfd, now_ms() + (int64_t)h->timeout * 1000)) {
-    kill(pid, SIGKILL);
+    kill(-pid, SIGKILL);
     waitpid(pid, &status, 0);
     return brig_fail(err, 0, "%s hook %s: timed out after %ds", kind, h->path, h->timeout);
   }

@@ -79,6 +79,12 @@ expect_error "prestart hook timeout" "brig: create: prestart hook /bin/sleep: ti
   B create -b hooktimeout e11
 [ $(($(date +%s) - start)) -lt 5 ]
 ok $? "the hook was killed at its timeout"
+# What the hook started goes with it (its process group).
+new_bundle hooktree '.hooks = {"poststart":[{"path":"/bin/sh","args":["sh","-c","sleep 37.5; true"],"timeout":1}]}
+  | .process.args = ["true"]'
+B run -b hooktree e11b </dev/null >/dev/null 2>&1
+! pgrep -f "sleep 37.5" >/dev/null
+ok $? "a hook's timeout kills the processes it started too"
 nothing_left "hook timeout"
 
 new_bundle sthook '.hooks = {"startContainer":[{"path":"/bin/false"}]}'

@@ -34,6 +34,14 @@ ok $? "poststart got the running state"
 B delete hk
 jq -e '.status == "stopped" and .id == "hk"' poststop.json >/dev/null
 ok $? "poststop ran at delete"
+# config.md: poststop runs "after the container is deleted but before the
+# delete operation returns": a hook asking for the state finds none.
+new_bundle pd '.hooks = {"poststop":[{"path":"/bin/sh","args":["sh","-c",
+  "\($brig) --root \($root) state pd >\($t)/pd.out 2>&1; echo status:$? >>\($t)/pd.out"]}]}
+  | .process.args = ["true"]' --arg brig "$BRIG" --arg root "$ROOT" --arg t "$TEST_TMP"
+B run -b pd pd </dev/null >/dev/null 2>&1
+grep -q "container pd does not exist" pd.out && grep -qx "status:1" pd.out
+ok $? "poststop runs once the container is deleted ($(cat pd.out | tr '\n' ' '))"
 new_bundle warn '.hooks = {"poststart":[{"path":"/bin/false"}],"poststop":[{"path":"/bin/false"}]} | .process.args = ["true"]'
 B run -b warn w1 </dev/null >/dev/null 2>"$TEST_TMP/w1.err"
 ok $? "failing poststart/poststop hooks do not fail run"

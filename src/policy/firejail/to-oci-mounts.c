@@ -185,13 +185,26 @@ bind(struct mstate *m, const char *dest, const char *src_path, bool ro, const ch
   free(src);
 }
 
+#define DIR_MASK_MODE "mode=000"
+
+bool
+brig_fj_mount_is_dir_mask(const oci_mount *m)
+{
+  if (!m->type || strcmp(m->type, "tmpfs") != 0)
+    return false;
+  for (size_t i = 0; i < m->options_len; i++)
+    if (strcmp(m->options[i], DIR_MASK_MODE) == 0)
+      return true;
+  return false;
+}
+
 /* Blacklist one existing path: an empty read-only tmpfs (mode 000) over a
  * directory, /dev/null over anything else. */
 static void
 mask(struct mstate *m, const struct brig_fj_match *x)
 {
   if (x->type == BRIG_FJ_FT_DIR)
-    mount_add(m, x->path, "tmpfs", "tmpfs", "ro", "nosuid", "nodev", "noexec", "mode=000",
+    mount_add(m, x->path, "tmpfs", "tmpfs", "ro", "nosuid", "nodev", "noexec", DIR_MASK_MODE,
               (char *)NULL);
   else
     mount_add(m, x->path, "bind", "/dev/null", "bind", "ro", "nosuid", "nodev", "noexec",

@@ -167,6 +167,10 @@ int brig_fj_errno_lookup(const char *name);
 /* Address family name as in "protocol" (unix, inet, ...) -> AF_*; -1 when unknown. */
 int brig_fj_protocol_lookup(const char *name);
 
+/* Is M one of the converter's blacklist masks of a directory (an empty
+ * read-only tmpfs with mode 000)?  For readers of a converted spec. */
+bool brig_fj_mount_is_dir_mask(const oci_mount *m);
+
 /* CLI entry: convert [--base FILE] [--user NAME] [--home DIR]
  * [--root DIR] [--condition NAME...] PROFILE */
 int brig_firejail_convert_main(int argc, char **argv);

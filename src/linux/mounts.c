@@ -17,6 +17,9 @@
 #include "util/cleanup.h"
 #include "util/log.h"
 
+/* The superblock flag pairs (see sb_flag_options). */
+enum { SB_SYNC, SB_DIRSYNC, SB_LAZYTIME, SB_MAND, SB_N };
+
 typedef struct mount_flags {
   unsigned set, clr;   /* MOUNT_ATTR_* of the top mount */
   unsigned rset, rclr; /* recursive variants (rro, rnosuid, ...) */
@@ -24,8 +27,7 @@ typedef struct mount_flags {
   unsigned long propagation;
   bool rprop;
   bool sb_ro;              /* "ro" also for the superblock of a new filesystem */
-  const char *sb_flags[8]; /* sync, dirsync, lazytime, nolazytime (new filesystems) */
-  size_t n_sb_flags;
+  const char *sb_flags[SB_N]; /* per pair, the last given (new filesystems) */
   const char **data;
   size_t n_data;
   bool tmpcopyup; /* a new tmpfs starts with the covered directory's contents */
@@ -68,15 +70,21 @@ static const struct {
  * mounting.  "iversion"/"noiversion": the kernel decides i_version per
  * filesystem and ignores the flag of mount(2). */
 static const char *const ignored_options[] = {
-  "defaults", "async",  "nomand", "auto",     "noauto",     "_netdev",
-  "remount",  "silent", "loud",   "iversion", "noiversion", NULL,
+  "defaults", "auto",     "noauto",     "_netdev", "remount",
+  "silent",   "loud",     "iversion",   "noiversion", NULL,
 };
 
 /* Superblock flags: set with fsconfig() on a new filesystem (the VFS parses
  * them for every type); a bind shares the source's superblock, and changing
- * them would change the source too, so they are ignored for binds. */
-static const char *const sb_flag_options[] = {
-  "sync", "dirsync", "lazytime", "nolazytime", NULL,
+ * them would change the source too, so they are ignored for binds.  The
+ * last of a pair wins ("sync,async" is async), as with mount(8). */
+static const struct {
+  const char *name;
+  unsigned pair;
+} sb_flag_options[] = {
+  { "sync", SB_SYNC },         { "async", SB_SYNC },         { "dirsync", SB_DIRSYNC },
+  { "lazytime", SB_LAZYTIME }, { "nolazytime", SB_LAZYTIME }, { "mand", SB_MAND },
+  { "nomand", SB_MAND },
 };
 
 /* The atime options, recursive with an "r" prefix.  norelatime and
@@ -156,11 +164,11 @@ parse_flags(const oci_mount *m, mount_flags *f, brig_error **err)
     }
     if (!done)
       done = parse_atime(o, f);
-    for (j = 0; !done && sb_flag_options[j]; j++) {
-      if (strcmp(o, sb_flag_options[j]))
+    for (j = 0; !done && j < sizeof(sb_flag_options) / sizeof(sb_flag_options[0]); j++) {
+      if (strcmp(o, sb_flag_options[j].name))
         continue;
-      if (!f->bind && f->n_sb_flags < sizeof(f->sb_flags) / sizeof(f->sb_flags[0]))
-        f->sb_flags[f->n_sb_flags++] = o;
+      if (!f->bind)
+        f->sb_flags[sb_flag_options[j].pair] = o;
       done = true;
     }
     for (j = 0; !done && j < sizeof(propagation_options) / sizeof(propagation_options[0]); j++) {
@@ -273,8 +281,8 @@ mount_new_fs(const oci_mount *m, const mount_flags *f, const char *type, const c
     if (r < 0)
       return brig_fail(err, errno, "mount %s on %s: option %s", type, m->destination, f->data[i]);
   }
-  for (i = 0; i < f->n_sb_flags; i++)
-    if (syscall(SYS_fsconfig, fs, FSCONFIG_SET_FLAG, f->sb_flags[i], NULL, 0) < 0)
+  for (i = 0; i < SB_N; i++)
+    if (f->sb_flags[i] && syscall(SYS_fsconfig, fs, FSCONFIG_SET_FLAG, f->sb_flags[i], NULL, 0) < 0)
       return brig_fail(err, errno, "mount %s on %s: option %s", type, m->destination,
                        f->sb_flags[i]);
   if (f->sb_ro && syscall(SYS_fsconfig, fs, FSCONFIG_SET_FLAG, "ro", NULL, 0) < 0)

@@ -28,7 +28,7 @@ static const struct {
 };
 
 int
-brig_rlimits_validate(const oci_process *process, brig_error **err)
+brig_rlimits_validate(const oci_process *process, const char *doc, brig_error **err)
 {
   size_t i, j;
 
@@ -41,9 +41,9 @@ brig_rlimits_validate(const oci_process *process, brig_error **err)
      * same type, the runtime MUST generate an error." */
     for (j = 0; j < i; j++)
       if (strcmp(process->rlimits[j].type, r->type) == 0)
-        return brig_fail(err, 0, "config.json: process.rlimits: %s given twice", r->type);
+        return brig_fail(err, 0, "%srlimits: %s given twice", doc, r->type);
     if (r->soft > r->hard)
-      return brig_fail(err, 0, "config.json: process.rlimits: %s: soft limit above the hard limit",
+      return brig_fail(err, 0, "%srlimits: %s: soft limit above the hard limit", doc,
                        r->type);
   }
   return 0;

@@ -165,10 +165,8 @@ validate_spec(create_ctx *c, brig_error **err)
     return -1;
   if (!s->process)
     return brig_fail(err, 0, "config.json: process: is required");
-  if (!s->process->args || s->process->args_len == 0)
-    return brig_fail(err, 0, "config.json: process.args: must not be empty");
-  if (s->process->cwd[0] != '/')
-    return brig_fail(err, 0, "config.json: process.cwd: must be an absolute path");
+  if (brig_process_validate(s->process, "config.json: process.", err) < 0)
+    return -1;
   if (!s->root || !s->root->path)
     return brig_fail(err, 0, "config.json: root.path: is required");
   if (s->root->path[0] == '/')
@@ -190,7 +188,7 @@ validate_spec(create_ctx *c, brig_error **err)
     return brig_fail(err, 0, "config.json: linux.uidMappings: needed with a new user namespace");
   if (s->process->terminal && !c->o->console_socket && !c->o->proxy_terminal)
     return brig_fail(err, 0, "config.json: process.terminal: needs --console-socket");
-  if (brig_hooks_validate(s->hooks, err) < 0 || brig_rlimits_validate(s->process, err) < 0 ||
+  if (brig_hooks_validate(s->hooks, err) < 0 ||
       brig_mounts_validate(s, err) < 0 ||
       brig_sysctl_validate(s->linux, c->ns.clone_flags, err) < 0 ||
       brig_process_attrs_validate(s, err) < 0)

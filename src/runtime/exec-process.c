@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "linux/rlimits.h"
+#include "runtime/validate-process.h"
 #include "runtime/exec.h"
 #include "util/cleanup.h"
 
@@ -214,18 +214,6 @@ apply_flags(oci_process *p, const brig_exec_opts *o, brig_error **err)
   return 0;
 }
 
-static int
-process_validate(const oci_process *p, const char *doc, brig_error **err)
-{
-  if (!p->args_len || !p->args[0][0])
-    return brig_fail(err, 0, "%s: args: must not be empty", doc);
-  if (!p->cwd || p->cwd[0] != '/')
-    return brig_fail(err, 0, "%s: cwd: must be an absolute path", doc);
-  if (brig_rlimits_validate(p, err) < 0)
-    return -1;
-  return 0;
-}
-
 int
 brig_exec_process_build(const brig_exec_opts *o, const oci_spec *config, oci_process **out,
                         brig_error **err)
@@ -238,7 +226,7 @@ brig_exec_process_build(const brig_exec_opts *o, const oci_spec *config, oci_pro
   if ((o->process_file ? process_from_file(o->process_file, &p, err)
                        : process_from_config(o, config, &p, err)) < 0 ||
       apply_flags(p, o, err) < 0 ||
-      process_validate(p, o->process_file ? "process.json" : "process", err) < 0) {
+      brig_process_validate(p, o->process_file ? "process.json: " : "process: ", err) < 0) {
     if (p)
       oci_process_free(p);
     return -1;

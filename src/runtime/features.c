@@ -27,6 +27,7 @@ static const char *const supported_hooks[] = {
  * other option is passed to the filesystem as data, as runc does. */
 static const char *const supported_mount_options[] = {
   "async",
+  "async",
   "atime",
   "bind",
   "defaults",
@@ -37,12 +38,14 @@ static const char *const supported_mount_options[] = {
   "iversion",
   "lazytime",
   "loud",
+  "mand",
   "noatime",
   "nodev",
   "nodiratime",
   "noexec",
   "noiversion",
   "nolazytime",
+  "nomand",
   "norelatime",
   "nostrictatime",
   "nosuid",

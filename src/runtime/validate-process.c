@@ -6,12 +6,14 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "linux/personality.h"
+#include "linux/rlimits.h"
 #include "linux/sched.h"
 #include "runtime/validate-process.h"
 #include "util/cleanup.h"
@@ -22,7 +24,7 @@
 #define SCHED_DEADLINE_ 6
 
 static int
-validate_scheduler(const oci_scheduler *s, brig_error **err)
+validate_scheduler(const oci_scheduler *s, const char *doc, brig_error **err)
 {
   int policy;
   size_t i;
@@ -31,76 +33,76 @@ validate_scheduler(const oci_scheduler *s, brig_error **err)
     return 0;
   policy = brig_sched_policy_value(s->policy);
   if (policy < 0)
-    return brig_fail(err, 0, "config.json: process.scheduler.policy: unknown policy \"%s\"",
+    return brig_fail(err, 0, "%sscheduler.policy: unknown policy \"%s\"", doc,
                      s->policy ? s->policy : "");
   if (policy == SCHED_ISO_)
     return brig_fail(
-        err, 0, "config.json: process.scheduler.policy: SCHED_ISO is not implemented by Linux");
+        err, 0, "%sscheduler.policy: SCHED_ISO is not implemented by Linux", doc);
   for (i = 0; i < s->flags_len; i++) {
     if (brig_sched_flag_value(s->flags[i]) < 0)
-      return brig_fail(err, 0, "config.json: process.scheduler.flags: unknown flag \"%s\"",
+      return brig_fail(err, 0, "%sscheduler.flags: unknown flag \"%s\"", doc,
                        s->flags[i]);
     /* The clamp values are not in the runtime-spec: with a zero value
      * UTIL_CLAMP_MAX would throttle the process to nothing. */
     if (strncmp(s->flags[i], "SCHED_FLAG_UTIL_CLAMP_", 22) == 0)
       return brig_fail(err, 0,
-                       "config.json: process.scheduler.flags: %s: not supported by brig yet",
+                       "%sscheduler.flags: %s: not supported by brig yet", doc,
                        s->flags[i]);
   }
   if (s->has_nice && (s->nice < -20 || s->nice > 19))
-    return brig_fail(err, 0, "config.json: process.scheduler.nice: %d is outside -20..19", s->nice);
+    return brig_fail(err, 0, "%sscheduler.nice: %d is outside -20..19", doc, s->nice);
   if (policy == SCHED_FIFO_ || policy == SCHED_RR_) {
     int lo = sched_get_priority_min(policy), hi = sched_get_priority_max(policy);
 
     if (!s->has_priority || s->priority < lo || s->priority > hi)
       return brig_fail(err, 0,
-                       "config.json: process.scheduler.priority: %s needs a priority in %d..%d",
+                       "%sscheduler.priority: %s needs a priority in %d..%d", doc,
                        s->policy, lo, hi);
   } else if (s->has_priority && s->priority != 0) {
     return brig_fail(err, 0,
-                     "config.json: process.scheduler.priority: only SCHED_FIFO and SCHED_RR take a "
-                     "priority (must be 0 with %s)",
+                     "%sscheduler.priority: only SCHED_FIFO and SCHED_RR take a "
+                     "priority (must be 0 with %s)", doc,
                      s->policy);
   }
   if (policy != SCHED_DEADLINE_) {
     if (s->has_runtime || s->has_deadline || s->has_period)
       return brig_fail(err, 0,
-                       "config.json: process.scheduler: runtime, deadline and period are only for "
-                       "SCHED_DEADLINE");
+                       "%sscheduler: runtime, deadline and period are only for "
+                       "SCHED_DEADLINE", doc);
     return 0;
   }
   /* sched(7): runtime <= deadline <= period, period 0 meaning deadline. */
   if (!s->runtime || !s->deadline)
     return brig_fail(err, 0,
-                     "config.json: process.scheduler: SCHED_DEADLINE needs runtime and deadline");
+                     "%sscheduler: SCHED_DEADLINE needs runtime and deadline", doc);
   if (s->runtime > s->deadline || (s->period && s->deadline > s->period))
     return brig_fail(err, 0,
-                     "config.json: process.scheduler: SCHED_DEADLINE needs runtime <= deadline <= "
-                     "period");
+                     "%sscheduler: SCHED_DEADLINE needs runtime <= deadline <= "
+                     "period", doc);
   return 0;
 }
 
 static int
-validate_io_priority(const oci_io_priority *p, brig_error **err)
+validate_io_priority(const oci_io_priority *p, const char *doc, brig_error **err)
 {
   if (!p)
     return 0;
   if (brig_ioprio_class_value(p->class) < 0)
-    return brig_fail(err, 0, "config.json: process.ioPriority.class: unknown class \"%s\"",
+    return brig_fail(err, 0, "%sioPriority.class: unknown class \"%s\"", doc,
                      p->class ? p->class : "");
   if (p->has_priority && (p->priority < 0 || p->priority > 7))
-    return brig_fail(err, 0, "config.json: process.ioPriority.priority: %d is outside 0..7",
+    return brig_fail(err, 0, "%sioPriority.priority: %d is outside 0..7", doc,
                      p->priority);
   return 0;
 }
 
 static int
-validate_cpu_list(const char *list, const char *field, brig_error **err)
+validate_cpu_list(const char *list, const char *doc, const char *field, brig_error **err)
 {
   unsigned long mask[CPU_SETSIZE / (8 * sizeof(unsigned long))];
 
   if (brig_bitlist_parse(list, mask, CPU_SETSIZE, err) < 0)
-    return brig_error_wrap(err, "config.json: process.execCPUAffinity.%s", field);
+    return brig_error_wrap(err, "%sexecCPUAffinity.%s", doc, field);
   return 0;
 }
 
@@ -180,19 +182,32 @@ validate_memory_policy(const oci_memory_policy *m, brig_error **err)
 }
 
 int
+brig_process_validate(const oci_process *p, const char *doc, brig_error **err)
+{
+  if (!p->args_len || !p->args[0][0])
+    return brig_fail(err, 0, "%sargs: must not be empty", doc);
+  if (!p->cwd || p->cwd[0] != '/')
+    return brig_fail(err, 0, "%scwd: must be an absolute path", doc);
+  /* struct winsize has 16-bit fields: a bigger size would be cut short. */
+  if (p->terminal && p->console_size &&
+      (p->console_size->height > USHRT_MAX || p->console_size->width > USHRT_MAX))
+    return brig_fail(err, 0, "%sconsoleSize: height and width must be at most %u", doc,
+                     USHRT_MAX);
+  if (brig_rlimits_validate(p, doc, err) < 0 || validate_scheduler(p->scheduler, doc, err) < 0 ||
+      validate_io_priority(p->io_priority, doc, err) < 0)
+    return -1;
+  if (p->exec_cpu_affinity &&
+      (validate_cpu_list(p->exec_cpu_affinity->initial, doc, "initial", err) < 0 ||
+       validate_cpu_list(p->exec_cpu_affinity->final, doc, "final", err) < 0))
+    return -1;
+  return 0;
+}
+
+int
 brig_process_attrs_validate(const oci_spec *spec, brig_error **err)
 {
-  const oci_process *p = spec->process;
   const oci_linux *l = spec->linux;
 
-  if (p) {
-    if (validate_scheduler(p->scheduler, err) < 0 || validate_io_priority(p->io_priority, err) < 0)
-      return -1;
-    if (p->exec_cpu_affinity &&
-        (validate_cpu_list(p->exec_cpu_affinity->initial, "initial", err) < 0 ||
-         validate_cpu_list(p->exec_cpu_affinity->final, "final", err) < 0))
-      return -1;
-  }
   if (!l)
     return 0;
   if (brig_personality_validate(l->personality, err) < 0 ||

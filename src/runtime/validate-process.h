@@ -8,7 +8,14 @@
 #include "libocispec/ocispec.h"
 #include "util/error.h"
 
-/* Errors name the field: "config.json: process.scheduler.priority: ...". */
+/* A process (config.json's, or exec's): args, cwd, consoleSize, rlimits,
+ * scheduler, ioPriority, execCPUAffinity.  DOC prefixes the field in
+ * errors: "config.json: process." gives "config.json: process.cwd: ...",
+ * "process.json: " gives "process.json: cwd: ...". */
+int brig_process_validate(const oci_process *p, const char *doc, brig_error **err);
+
+/* The rest of the spec's (personality, memoryPolicy, netDevices,
+ * intelRdt).  Errors name the field: "config.json: linux.personality: ...". */
 int brig_process_attrs_validate(const oci_spec *spec, brig_error **err);
 
 #endif

@@ -122,6 +122,10 @@ expect_error "missing cwd" "brig: exec: chdir to cwd /nope: No such file or dire
 echo '{"args": [], "cwd": "/"}' >bad.json
 expect_error "bad process.json" "brig: exec: process.json: args: must not be empty" \
   B exec --process bad.json c1
+echo '{"args": ["true"], "cwd": "/", "scheduler": {"policy": "SCHED_OTHER", "nice": 30}}' >badprio.json
+expect_error "process.json gets the checks config.json's process gets" \
+  "brig: exec: process.json: scheduler.nice: 30 is outside -20..19" \
+  B exec --process badprio.json c1
 expect_error "missing container" "brig: exec: container nope does not exist" B exec nope true
 expect_error "missing command" "brig: exec: missing command (or --process FILE)" B exec c1
 B exec --cgroup /other c1 true 2>cg.err

@@ -39,6 +39,11 @@ expect_error "empty process.args" "brig: create: config.json: process.args: must
   B create -b noargs e6
 nothing_left "empty args"
 
+new_bundle bigtty '.process.terminal = true | .process.consoleSize = {"height": 70000, "width": 80}'
+expect_error "a consoleSize that does not fit a winsize" \
+  "brig: create: config.json: process.consoleSize: height and width must be at most 65535" \
+  B create -b bigtty e6b
+
 new_bundle noexec '.process.args = ["nonexistent-binary"]'
 expect_error "executable not found" \
   "brig: create: exec: \"nonexistent-binary\": executable file not found in \$PATH" B create -b noexec e7

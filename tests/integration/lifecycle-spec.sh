@@ -49,18 +49,21 @@ nothing_left "rlimits"
 new_bundle mopts '.mounts += [{"destination":"/t1","type":"tmpfs","source":"tmpfs",
     "options":["sync","dirsync","lazytime","silent","iversion","noiversion","loud","norelatime","nosuid"]},
   {"destination":"/t2","type":"tmpfs","source":"tmpfs","options":["nolazytime","rnoatime"]},
+  {"destination":"/t3","type":"tmpfs","source":"tmpfs","options":["sync","mand","lazytime","async","nomand","nolazytime"]},
   {"destination":"/b1","type":"bind","source":"/etc","options":["rbind","ro","sync","remount","rnoatime","ratime","rrelatime"]},
   {"destination":"/b2","type":"bind","source":"/etc","options":["rbind","ro","rstrictatime","rnostrictatime","rnorelatime"]}]
-  | .process.args = ["sh", "-c", "grep -E \" /(t1|t2|b1|b2) \" /proc/self/mountinfo"]'
+  | .process.args = ["sh", "-c", "grep -E \" /(t1|t2|t3|b1|b2) \" /proc/self/mountinfo"]'
 B run -b mopts s4 </dev/null >mopts.out 2>&1
 ok $? "mount options sync dirsync lazytime silent loud iversion remount norelatime r*atime are accepted"
 grep ' /t1 ' mopts.out | grep -q ' - tmpfs .*rw,sync,dirsync,lazytime' && ! grep ' /t1 ' mopts.out | grep -q relatime
 ok $? "sync, dirsync, lazytime on the superblock; norelatime gives strict atime"
 grep ' /t2 ' mopts.out | grep -q ' noatime[, ]' || grep ' /t2 ' mopts.out | grep -q ',noatime'
 ok $? "rnoatime on a new filesystem"
+grep ' /t3 ' mopts.out | grep -q ' - tmpfs tmpfs rw$'
+ok $? "async, nomand, nolazytime cancel an earlier sync, mand, lazytime (as mount(8)): $(grep ' /t3 ' mopts.out)"
 grep ' /b1 ' mopts.out | grep -q 'relatime' && grep ' /b2 ' mopts.out | grep -vq 'relatime\|noatime'
 ok $? "recursive atime options on binds (rrelatime, rnorelatime)"
-B features | jq -e '.mountOptions as $m | ["sync","dirsync","lazytime","nolazytime","iversion","noiversion","silent","loud","remount","norelatime","nostrictatime","ratime","rnoatime","rrelatime","rstrictatime"] | all(. as $o | $m | index($o))' >/dev/null
+B features | jq -e '.mountOptions as $m | ["sync","async","mand","nomand","dirsync","lazytime","nolazytime","iversion","noiversion","silent","loud","remount","norelatime","nostrictatime","ratime","rnoatime","rrelatime","rstrictatime"] | all(. as $o | $m | index($o))' >/dev/null
 ok $? "features lists them"
 nothing_left "mount options"
 

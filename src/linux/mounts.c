@@ -26,7 +26,7 @@ typedef struct mount_flags {
   bool bind, rec;
   unsigned long propagation;
   bool rprop;
-  bool sb_ro;              /* "ro" also for the superblock of a new filesystem */
+  bool sb_ro;                 /* "ro" also for the superblock of a new filesystem */
   const char *sb_flags[SB_N]; /* per pair, the last given (new filesystems) */
   const char **data;
   size_t n_data;
@@ -70,8 +70,8 @@ static const struct {
  * mounting.  "iversion"/"noiversion": the kernel decides i_version per
  * filesystem and ignores the flag of mount(2). */
 static const char *const ignored_options[] = {
-  "defaults", "auto",     "noauto",     "_netdev", "remount",
-  "silent",   "loud",     "iversion",   "noiversion", NULL,
+  "defaults", "auto", "noauto",   "_netdev",    "remount",
+  "silent",   "loud", "iversion", "noiversion", NULL,
 };
 
 /* Superblock flags: set with fsconfig() on a new filesystem (the VFS parses
@@ -82,7 +82,7 @@ static const struct {
   const char *name;
   unsigned pair;
 } sb_flag_options[] = {
-  { "sync", SB_SYNC },         { "async", SB_SYNC },         { "dirsync", SB_DIRSYNC },
+  { "sync", SB_SYNC },         { "async", SB_SYNC },          { "dirsync", SB_DIRSYNC },
   { "lazytime", SB_LAZYTIME }, { "nolazytime", SB_LAZYTIME }, { "mand", SB_MAND },
   { "nomand", SB_MAND },
 };

@@ -43,8 +43,7 @@ brig_rlimits_validate(const oci_process *process, const char *doc, brig_error **
       if (strcmp(process->rlimits[j].type, r->type) == 0)
         return brig_fail(err, 0, "%srlimits: %s given twice", doc, r->type);
     if (r->soft > r->hard)
-      return brig_fail(err, 0, "%srlimits: %s: soft limit above the hard limit", doc,
-                       r->type);
+      return brig_fail(err, 0, "%srlimits: %s: soft limit above the hard limit", doc, r->type);
   }
   return 0;
 }

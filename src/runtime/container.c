@@ -188,8 +188,7 @@ validate_spec(create_ctx *c, brig_error **err)
     return brig_fail(err, 0, "config.json: linux.uidMappings: needed with a new user namespace");
   if (s->process->terminal && !c->o->console_socket && !c->o->proxy_terminal)
     return brig_fail(err, 0, "config.json: process.terminal: needs --console-socket");
-  if (brig_hooks_validate(s->hooks, err) < 0 ||
-      brig_mounts_validate(s, err) < 0 ||
+  if (brig_hooks_validate(s->hooks, err) < 0 || brig_mounts_validate(s, err) < 0 ||
       brig_sysctl_validate(s->linux, c->ns.clone_flags, err) < 0 ||
       brig_process_attrs_validate(s, err) < 0)
     return -1;

@@ -36,17 +36,14 @@ validate_scheduler(const oci_scheduler *s, const char *doc, brig_error **err)
     return brig_fail(err, 0, "%sscheduler.policy: unknown policy \"%s\"", doc,
                      s->policy ? s->policy : "");
   if (policy == SCHED_ISO_)
-    return brig_fail(
-        err, 0, "%sscheduler.policy: SCHED_ISO is not implemented by Linux", doc);
+    return brig_fail(err, 0, "%sscheduler.policy: SCHED_ISO is not implemented by Linux", doc);
   for (i = 0; i < s->flags_len; i++) {
     if (brig_sched_flag_value(s->flags[i]) < 0)
-      return brig_fail(err, 0, "%sscheduler.flags: unknown flag \"%s\"", doc,
-                       s->flags[i]);
+      return brig_fail(err, 0, "%sscheduler.flags: unknown flag \"%s\"", doc, s->flags[i]);
     /* The clamp values are not in the runtime-spec: with a zero value
      * UTIL_CLAMP_MAX would throttle the process to nothing. */
     if (strncmp(s->flags[i], "SCHED_FLAG_UTIL_CLAMP_", 22) == 0)
-      return brig_fail(err, 0,
-                       "%sscheduler.flags: %s: not supported by brig yet", doc,
+      return brig_fail(err, 0, "%sscheduler.flags: %s: not supported by brig yet", doc,
                        s->flags[i]);
   }
   if (s->has_nice && (s->nice < -20 || s->nice > 19))
@@ -55,30 +52,30 @@ validate_scheduler(const oci_scheduler *s, const char *doc, brig_error **err)
     int lo = sched_get_priority_min(policy), hi = sched_get_priority_max(policy);
 
     if (!s->has_priority || s->priority < lo || s->priority > hi)
-      return brig_fail(err, 0,
-                       "%sscheduler.priority: %s needs a priority in %d..%d", doc,
+      return brig_fail(err, 0, "%sscheduler.priority: %s needs a priority in %d..%d", doc,
                        s->policy, lo, hi);
   } else if (s->has_priority && s->priority != 0) {
     return brig_fail(err, 0,
                      "%sscheduler.priority: only SCHED_FIFO and SCHED_RR take a "
-                     "priority (must be 0 with %s)", doc,
-                     s->policy);
+                     "priority (must be 0 with %s)",
+                     doc, s->policy);
   }
   if (policy != SCHED_DEADLINE_) {
     if (s->has_runtime || s->has_deadline || s->has_period)
       return brig_fail(err, 0,
                        "%sscheduler: runtime, deadline and period are only for "
-                       "SCHED_DEADLINE", doc);
+                       "SCHED_DEADLINE",
+                       doc);
     return 0;
   }
   /* sched(7): runtime <= deadline <= period, period 0 meaning deadline. */
   if (!s->runtime || !s->deadline)
-    return brig_fail(err, 0,
-                     "%sscheduler: SCHED_DEADLINE needs runtime and deadline", doc);
+    return brig_fail(err, 0, "%sscheduler: SCHED_DEADLINE needs runtime and deadline", doc);
   if (s->runtime > s->deadline || (s->period && s->deadline > s->period))
     return brig_fail(err, 0,
                      "%sscheduler: SCHED_DEADLINE needs runtime <= deadline <= "
-                     "period", doc);
+                     "period",
+                     doc);
   return 0;
 }
 
@@ -91,8 +88,7 @@ validate_io_priority(const oci_io_priority *p, const char *doc, brig_error **err
     return brig_fail(err, 0, "%sioPriority.class: unknown class \"%s\"", doc,
                      p->class ? p->class : "");
   if (p->has_priority && (p->priority < 0 || p->priority > 7))
-    return brig_fail(err, 0, "%sioPriority.priority: %d is outside 0..7", doc,
-                     p->priority);
+    return brig_fail(err, 0, "%sioPriority.priority: %d is outside 0..7", doc, p->priority);
   return 0;
 }
 
@@ -191,8 +187,7 @@ brig_process_validate(const oci_process *p, const char *doc, brig_error **err)
   /* struct winsize has 16-bit fields: a bigger size would be cut short. */
   if (p->terminal && p->console_size &&
       (p->console_size->height > USHRT_MAX || p->console_size->width > USHRT_MAX))
-    return brig_fail(err, 0, "%sconsoleSize: height and width must be at most %u", doc,
-                     USHRT_MAX);
+    return brig_fail(err, 0, "%sconsoleSize: height and width must be at most %u", doc, USHRT_MAX);
   if (brig_rlimits_validate(p, doc, err) < 0 || validate_scheduler(p->scheduler, doc, err) < 0 ||
       validate_io_priority(p->io_priority, doc, err) < 0)
     return -1;

@@ -56,6 +56,7 @@ typedef struct create_ctx {
   int console_fd;
   int pidfd_sock; /* --pidfd-socket, connected before the clone */
   int proxy_sock; /* with o->proxy_terminal: where the pty master arrives */
+  bool unshare_cgroupns; /* a new cgroup namespace, made by the init in its cgroup */
   int fifo_fd;
   int sock;
   pid_t pid;
@@ -305,7 +306,7 @@ child_main(create_ctx *c, int child_sock)
     .preserve_fds = c->o->preserve_fds,
     .listen_fds = listen_fds(),
     .seccomp = c->seccomp,
-    .unshare_cgroupns = (c->cgroup || c->scope.unit) && (c->ns.all_flags & CLONE_NEWCGROUP),
+    .unshare_cgroupns = c->unshare_cgroupns,
     .cgroup_join = c->cgroup ? &c->cgroup_join : NULL,
     .placed_by_brig = c->scope.unit != NULL,
     .rootless = c->euid != 0,
@@ -601,8 +602,10 @@ create_locked(const brig_create_opts *o, create_ctx *c, brig_error **err)
     goto fail;
   /* A cgroup namespace made at clone time would be rooted at brig's own
    * cgroup: the init unshares it once it is in the container's. */
-  if (c->cgroup || c->scope.unit)
+  if ((c->cgroup || c->scope.unit) && (c->ns.clone_flags & CLONE_NEWCGROUP)) {
     c->ns.clone_flags &= ~(uint64_t)CLONE_NEWCGROUP;
+    c->unshare_cgroupns = true; /* not one joined by path */
+  }
   if (o->console_socket) {
     c->console_fd = brig_console_socket_connect(o->console_socket, err);
     if (c->console_fd < 0)

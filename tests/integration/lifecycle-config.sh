@@ -41,6 +41,17 @@ run_in join ".linux.namespaces |= map(if .type == \"network\" then .path = \"/pr
 ok $? "network namespace joined by path"
 kill $netns_pid
 wait $netns_pid 2>/dev/null
+# The cgroup namespace too: brig makes a new one late (in the container's
+# cgroup), but one given by path is joined, not replaced.
+unshare --cgroup sleep 100 &
+cgns_pid=$!
+wait_until test "$(readlink /proc/$cgns_pid/ns/cgroup)" != "$(readlink /proc/self/ns/cgroup)"
+run_in joincg ".linux.namespaces |= map(if .type == \"cgroup\" then .path = \"/proc/$cgns_pid/ns/cgroup\" else . end)" \
+  'readlink /proc/self/ns/cgroup'
+[ "$(out joincg)" = "$(readlink /proc/$cgns_pid/ns/cgroup)" ]
+ok $? "cgroup namespace joined by path ($(out joincg))"
+kill $cgns_pid
+wait $cgns_pid 2>/dev/null
 
 # the userns root (host uid 100000) must be able to reach the rootfs
 chmod 755 "$TEST_TMP"

@@ -67,6 +67,13 @@ bool brig_cg_exists(const char *dir, const char *file);
  * one that is not empty (another container's parent) stays. */
 void brig_cg_remove_made(const brig_cgroup_hierarchy *h);
 
+/* runtime-spec config-linux.md: a cgroup that existed must be fit for
+ * purpose; brig refuses one with processes in any hierarchy (two
+ * containers would share limits, and deleting one would kill the other's
+ * processes) or frozen (the init would freeze in it).  Hierarchies whose
+ * leaf brig has just made are skipped: they are empty and thawed. */
+int brig_cg_check_unused(brig_cgroup *cg, brig_error **err);
+
 /* Splits "a,b,c" and tells whether word is one of the items. */
 bool brig_cg_list_has(const char *list, const char *word, char sep);
 

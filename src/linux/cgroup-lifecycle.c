@@ -229,6 +229,35 @@ brig_cgroup_pids(brig_cgroup *cg, pid_t **pids, size_t *n, brig_error **err)
   return 0;
 }
 
+int
+brig_cg_check_unused(brig_cgroup *cg, brig_error **err)
+{
+  bool existed = false, frozen = false;
+  size_t i;
+
+  for (i = 0; i < cg->n; i++) {
+    const brig_cgroup_hierarchy *h = &cg->h[i];
+    pid_set s = { NULL, 0, 0 };
+    int r;
+
+    if (h->made)
+      continue; /* made by brig just now: empty */
+    existed = true;
+    r = collect_pids(h->dir, &s, 0);
+    free(s.v);
+    if (r < 0)
+      return brig_fail(err, errno, "cgroup: read %s/cgroup.procs", h->dir);
+    if (s.n)
+      return brig_fail(err, 0, "cgroup %s already has processes (another container?)",
+                       brig_cgroup_path(cg));
+  }
+  if (existed && brig_cgroup_is_frozen(cg, &frozen, err) < 0)
+    return -1;
+  if (frozen)
+    return brig_fail(err, 0, "cgroup %s is frozen", brig_cgroup_path(cg));
+  return 0;
+}
+
 /* ---- kill, destroy ---- */
 
 static int

@@ -422,21 +422,8 @@ setup(brig_cgroup *cg, const oci_linux *linux_cfg, pid_t pid, brig_cgroup **out,
   if (pid > 0) {
     if (enter(cg, pid, err) < 0)
       goto fail;
-  } else {
-    /* Two containers in one cgroup would share limits, and deleting one
-     * would kill the other's processes (runc refuses a non-empty cgroup
-     * too). */
-    pid_t *pids = NULL;
-    size_t n = 0;
-
-    if (brig_cgroup_pids(cg, &pids, &n, err) < 0)
-      goto fail;
-    free(pids);
-    if (n > 0) {
-      brig_fail(err, 0, "cgroup %s already has processes (another container?)",
-                brig_cgroup_path(cg));
-      goto fail;
-    }
+  } else if (brig_cg_check_unused(cg, err) < 0) {
+    goto fail;
   }
   if (linux_cfg && brig_cgroup_apply_resources(cg, linux_cfg->resources, err) < 0)
     goto fail;

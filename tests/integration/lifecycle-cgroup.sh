@@ -125,6 +125,28 @@ expect_error "a populated cgroup is refused" \
   "brig: run: cgroup $cgbase/shared already has processes (another container?)" \
   B run -d --bundle "$TEST_TMP/b7" c7b
 B delete --force c7a
+# In any hierarchy, not only the one brig lists processes from (the
+# container's pids cgroup made beforehand, with a process in it).
+busy_dir=$(dirname "$(cg_file pids "$cgbase/busy" cgroup.procs)")
+mkdir -p "$busy_dir"
+sleep 100 &
+busy_pid=$!
+echo "$busy_pid" >"$busy_dir/cgroup.procs"
+new_bundle "$TEST_TMP/b7b" '.process.args = ["true"] | .linux.cgroupsPath = $p' --arg p "$cgbase/busy"
+expect_error "a cgroup populated in one hierarchy is refused" \
+  "brig: run: cgroup $cgbase/busy already has processes (another container?)" \
+  B run --bundle "$TEST_TMP/b7b" c7c
+kill "$busy_pid"
+wait "$busy_pid" 2>/dev/null
+# A frozen cgroup would freeze the init with create waiting on it.
+frz_dir=$(dirname "$(cg_file freezer "$cgbase/frz" freezer.state cgroup.freeze)")
+mkdir -p "$frz_dir"
+if cg_unified; then echo 1 >"$frz_dir/cgroup.freeze"; else echo FROZEN >"$frz_dir/freezer.state"; fi
+new_bundle "$TEST_TMP/b7c" '.process.args = ["true"] | .linux.cgroupsPath = $p' --arg p "$cgbase/frz"
+expect_error "a frozen cgroup is refused" "brig: run: cgroup $cgbase/frz is frozen" \
+  timeout 20 "$BRIG" --root "$ROOT" run --bundle "$TEST_TMP/b7c" c7d
+if cg_unified; then echo 0 >"$frz_dir/cgroup.freeze"; else echo THAWED >"$frz_dir/freezer.state"; fi
+nothing_left "refused cgroups"
 
 # The device cgroup of the spec applies: deny-all with CAP_MKNOD.
 new_bundle "$TEST_TMP/b3" '.linux.cgroupsPath = $p | .process.capabilities.bounding += ["CAP_MKNOD"] |

@@ -54,8 +54,8 @@ typedef struct create_ctx {
   char *rootfs;
   brig_ns_plan ns;
   int console_fd;
-  int pidfd_sock; /* --pidfd-socket, connected before the clone */
-  int proxy_sock; /* with o->proxy_terminal: where the pty master arrives */
+  int pidfd_sock;        /* --pidfd-socket, connected before the clone */
+  int proxy_sock;        /* with o->proxy_terminal: where the pty master arrives */
   bool unshare_cgroupns; /* a new cgroup namespace, made by the init in its cgroup */
   int fifo_fd;
   int sock;

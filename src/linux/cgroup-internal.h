@@ -96,7 +96,11 @@ int brig_cgroup_v2_io(const char *dir, const oci_block_io *b, brig_error **err);
 /* linux.resources.hugepageLimits into dir, in v1 or v2 file names. */
 int brig_cg_write_hugetlb(const char *dir, const oci_resources *r, bool v2, brig_error **err);
 int brig_cgroup_v2_rdma(const char *dir, const oci_resources *r, brig_error **err);
-int brig_cgroup_v2_unified(const char *dir, const oci_strmap *u, brig_error **err);
+/* linux.resources.unified into cg's cgroup2 directory; the controller a
+ * key names ("hugetlb" of "hugetlb.2MB.max") is enabled first when the
+ * hierarchy offers it (runtime-spec: the runtime MUST ensure the needed
+ * controllers are enabled). */
+int brig_cgroup_v2_unified(const brig_cgroup *cg, const oci_strmap *u, brig_error **err);
 
 /* Checks a hugepageLimits pageSize ("2MB", "1GB", "64KB"). */
 int brig_cg_check_page_size(const char *size, brig_error **err);

@@ -369,7 +369,7 @@ brig_cgroup_v1_apply(brig_cgroup *cg, const oci_resources *r, brig_error **err)
     if (!brig_cg_v2(cg))
       return brig_fail(err, 0, "linux.resources.unified: needs cgroup v2 (layout is %s)",
                        brig_cgroup_layout_name(cg->layout));
-    if (brig_cgroup_v2_unified(brig_cg_v2(cg)->dir, &r->unified, err) < 0)
+    if (brig_cgroup_v2_unified(cg, &r->unified, err) < 0)
       return -1;
   }
   return 0;

@@ -225,17 +225,27 @@ brig_cgroup_v2_rdma(const char *dir, const oci_resources *r, brig_error **err)
 }
 
 int
-brig_cgroup_v2_unified(const char *dir, const oci_strmap *u, brig_error **err)
+brig_cgroup_v2_unified(const brig_cgroup *cg, const oci_strmap *u, brig_error **err)
 {
+  const char *dir = brig_cg_v2(cg)->dir;
   size_t i;
 
   for (i = 0; i < u->len; i++) {
     const char *key = u->keys[i];
-    char field[300];
+    char field[300], controller[64];
+    size_t clen = strcspn(key, ".");
 
     if (!key[0] || key[0] == '.' || strchr(key, '/') || strstr(key, "..") || !strchr(key, '.'))
       return brig_fail(err, 0, "linux.resources.unified: invalid key \"%s\"", key);
     snprintf(field, sizeof(field), "linux.resources.unified[\"%s\"]", key);
+    /* "cgroup.*" files are the core's, not a controller's. */
+    if (clen < sizeof(controller)) {
+      memcpy(controller, key, clen);
+      controller[clen] = '\0';
+      if (strcmp(controller, "cgroup") != 0 && brig_cg_v2_available(cg, controller) &&
+          brig_cg_v2_enable(cg, controller, field, err) < 0)
+        return -1;
+    }
     if (brig_cg_write(dir, key, u->values[i], field, err) < 0)
       return -1;
   }
@@ -264,7 +274,7 @@ brig_cgroup_v2_apply(brig_cgroup *cg, const oci_resources *r, brig_error **err)
     return brig_fail(err, 0,
                      "linux.resources.network: net_cls and net_prio are cgroup v1 "
                      "controllers, not available on cgroup v2");
-  if (r->unified.len && brig_cgroup_v2_unified(dir, &r->unified, err) < 0)
+  if (r->unified.len && brig_cgroup_v2_unified(cg, &r->unified, err) < 0)
     return -1;
   return 0;
 }

@@ -109,6 +109,21 @@ fi
 [ "$out" = "$(printf '41943040\n0\nro\n%s' "$host")" ]
 ok $? "the cgroup mount: the container's own cgroups, every hierarchy, read-only ($(echo $out))"
 
+# linux.resources.unified: brig enables the key's controller on the way
+# down (hugetlb lives in the cgroup2 mount of this hybrid host; on pure v2
+# it is one controller among the others).
+if cg_unified; then v2root=/sys/fs/cgroup; else v2root=/sys/fs/cgroup/unified; fi
+if grep -qw hugetlb "$v2root/cgroup.controllers" 2>/dev/null; then
+  new_bundle "$TEST_TMP/bu" '.linux.cgroupsPath = $p | .linux.resources.unified = {"hugetlb.2MB.max": "4194304"}
+    | .process.args = ["sleep", "100"]' --arg p "$cgbase/uni"
+  B run -d --bundle "$TEST_TMP/bu" cu </dev/null >/dev/null 2>"$TEST_TMP/cu.err"
+  [ "$(cat "$v2root$cgbase/uni/hugetlb.2MB.max" 2>&1)" = 4194304 ]
+  ok $? "unified: hugetlb.2MB.max written, the controller enabled ($(cat "$TEST_TMP/cu.err"))"
+  B delete --force cu
+else
+  skip "unified: hugetlb.2MB.max" "no hugetlb controller in the cgroup2 hierarchy"
+fi
+
 # Default path /brig/<id>.
 new_bundle "$TEST_TMP/b2" '.process.args = ["sleep", "100"] | del(.linux.cgroupsPath)'
 B run -d --bundle "$TEST_TMP/b2" "c2-$$"

@@ -57,6 +57,7 @@ typedef struct create_ctx {
   int pidfd_sock;        /* --pidfd-socket, connected before the clone */
   int proxy_sock;        /* with o->proxy_terminal: where the pty master arrives */
   bool unshare_cgroupns; /* a new cgroup namespace, made by the init in its cgroup */
+  bool no_process;       /* config.json has none: start is refused */
   int fifo_fd;
   int sock;
   pid_t pid;
@@ -164,9 +165,10 @@ validate_spec(create_ctx *c, brig_error **err)
   warn_newer_version(s->oci_version);
   if (validate_names(s, err) < 0)
     return -1;
-  if (!s->process)
-    return brig_fail(err, 0, "config.json: process: is required");
-  if (brig_process_validate(s->process, "config.json: process.", err) < 0)
+  /* runtime.md: create applies everything "except for process", and
+   * start "MUST generate an error if process was not set". */
+  c->no_process = !s->process;
+  if (s->process && brig_process_validate(s->process, "config.json: process.", err) < 0)
     return -1;
   if (!s->root || !s->root->path)
     return brig_fail(err, 0, "config.json: root.path: is required");
@@ -187,12 +189,14 @@ validate_spec(create_ctx *c, brig_error **err)
   if ((c->ns.new_user || c->ns.late_user) &&
       (!s->linux->uid_mappings_len || !s->linux->gid_mappings_len))
     return brig_fail(err, 0, "config.json: linux.uidMappings: needed with a new user namespace");
-  if (s->process->terminal && !c->o->console_socket && !c->o->proxy_terminal)
+  if (s->process && s->process->terminal && !c->o->console_socket && !c->o->proxy_terminal)
     return brig_fail(err, 0, "config.json: process.terminal: needs --console-socket");
   if (brig_hooks_validate(s->hooks, err) < 0 || brig_mounts_validate(s, err) < 0 ||
       brig_sysctl_validate(s->linux, c->ns.clone_flags, err) < 0 ||
       brig_process_attrs_validate(s, err) < 0)
     return -1;
+  if (!s->process)
+    return 0;
   /* Warnings only (unknown names, ambient capabilities that cannot be
    * raised): the init parses the sets again. */
   return brig_caps_parse(s->process->capabilities, &caps, true, err);
@@ -255,6 +259,21 @@ save_effective_spec(create_ctx *c, brig_error **err)
   return brig_write_file_atomic(c->cdir.fd, "config.json", json, len, 0600, err);
 }
 
+/* Without process, the init sets up everything else and waits for a start
+ * that is refused (BRIG_NO_PROCESS marks the container for `start`).  Its
+ * code reads process fields all along: it gets a stand-in that is never
+ * exec'd, root in "/", after the spec was saved without it. */
+static int
+stand_in_process(create_ctx *c, brig_error **err)
+{
+  oci_process *p = calloc(1, sizeof(*p));
+
+  c->spec->process = p;
+  if (!p || !(p->user = calloc(1, sizeof(*p->user))) || !(p->cwd = strdup("/")))
+    return brig_fail(err, ENOMEM, "process");
+  return brig_write_file_atomic(c->cdir.fd, BRIG_NO_PROCESS, "", 0, 0600, err);
+}
+
 static int
 make_exec_fifo(create_ctx *c, brig_error **err)
 {
@@ -307,6 +326,7 @@ child_main(create_ctx *c, int child_sock)
     .listen_fds = listen_fds(),
     .seccomp = c->seccomp,
     .unshare_cgroupns = c->unshare_cgroupns,
+    .no_process = c->no_process,
     .cgroup_join = c->cgroup ? &c->cgroup_join : NULL,
     .placed_by_brig = c->scope.unit != NULL,
     .rootless = c->euid != 0,
@@ -611,7 +631,7 @@ create_locked(const brig_create_opts *o, create_ctx *c, brig_error **err)
     if (c->console_fd < 0)
       goto fail;
   }
-  if (!o->console_socket && o->proxy_terminal && c->spec->process->terminal) {
+  if (!o->console_socket && o->proxy_terminal && c->spec->process && c->spec->process->terminal) {
     int pair[2];
 
     if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) < 0) {
@@ -627,7 +647,8 @@ create_locked(const brig_create_opts *o, create_ctx *c, brig_error **err)
     if (c->pidfd_sock < 0)
       goto fail;
   }
-  if (make_exec_fifo(c, err) < 0 || save_effective_spec(c, err) < 0)
+  if (make_exec_fifo(c, err) < 0 || save_effective_spec(c, err) < 0 ||
+      (c->no_process && stand_in_process(c, err) < 0))
     goto fail;
   if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
     brig_fail(err, errno, "socketpair");
@@ -794,6 +815,10 @@ start_locked(brig_cdir *cd, brig_error **err)
             : brig_fail(err, 0, "cannot start an already %s container", s->status);
     oci_state_free(s);
     return r;
+  }
+  if (faccessat(cd->fd, BRIG_NO_PROCESS, F_OK, AT_SYMLINK_NOFOLLOW) == 0) {
+    oci_state_free(s);
+    return brig_fail(err, 0, "config.json: process: is required to start the container");
   }
   pidfd = brig_pidfd_verified(s->pid, starttime);
   if (pidfd < 0) {

@@ -330,6 +330,8 @@ init_find_executable(brig_init_ctx *ctx, init_exec *x, brig_error **err)
 static int
 init_prepare_exec(brig_init_ctx *ctx, init_exec *x, brig_error **err)
 {
+  if (ctx->no_process)
+    return 0;
   /* Unknown names were reported by brig before the clone (warnings). */
   if (brig_caps_parse(ctx->spec->process->capabilities, &x->caps, false, err) < 0)
     return -1;
@@ -678,6 +680,10 @@ brig_init_run(brig_init_ctx *ctx)
 
   if (init_wait_start(ctx, &err) < 0)
     _exit(1); /* start reports "container init exited before start" */
+  if (ctx->no_process) {
+    brig_fail(&err, 0, "config.json: process: is required to start the container");
+    fail_after_start(ctx, err);
+  }
   if (init_start_hooks(ctx, &err) < 0 || init_process_attrs(ctx, &err) < 0 ||
       brig_rlimits_apply(ctx->spec->process, &err) < 0 ||
       brig_lsm_apply_exec_label(ctx->spec->process, &err) < 0 ||

@@ -32,6 +32,7 @@ typedef struct brig_init_ctx {
   /* The cgroup namespace is unshared after brig moved the init into its
    * cgroup (at the first GO), so that the cgroup is its root. */
   bool unshare_cgroupns;
+  bool no_process; /* spec->process is a stand-in: wait for start, never exec */
   /* The container's cgroup, joined first thing (NULL: brig places the
    * init itself, or there is no cgroup). */
   brig_cgroup_join *cgroup_join;

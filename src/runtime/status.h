@@ -23,6 +23,8 @@
 #include "util/error.h"
 
 #define BRIG_EXEC_FIFO "exec.fifo"
+/* Present when config.json has no process: start refuses the container. */
+#define BRIG_NO_PROCESS "no-process"
 
 typedef struct brig_cdir {
   int rootfd;

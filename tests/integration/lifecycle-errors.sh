@@ -34,6 +34,20 @@ expect_error "bind of a missing source" \
   "brig: create: bind mount /nonexistent/src on /x: No such file or directory" B create -b badbind e5
 nothing_left "bad bind"
 
+# runtime.md: create applies all of config.json "except for process";
+# start "MUST generate an error if process was not set".
+new_bundle noproc 'del(.process)'
+B create -b noproc e5b </dev/null >/dev/null 2>&1 && [ "$(B state e5b | jq -r .status)" = created ]
+ok $? "create without process: the container is created"
+expect_error "start without process" \
+  "brig: start: config.json: process: is required to start the container" B start e5b
+[ "$(B state e5b | jq -r .status)" = created ]
+ok $? "... and stays created"
+check "delete --force of a container without process" B delete --force e5b
+expect_error "run without process" \
+  "brig: run: config.json: process: is required to start the container" B run -b noproc e5c
+nothing_left "no process"
+
 new_bundle noargs '.process.args = []'
 expect_error "empty process.args" "brig: create: config.json: process.args: must not be empty" \
   B create -b noargs e6

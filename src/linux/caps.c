@@ -1,4 +1,5 @@
 #define _GNU_SOURCE
+#include <ctype.h>
 #include <errno.h>
 #include <string.h>
 #include <sys/capability.h>
@@ -69,6 +70,55 @@ brig_caps_parse(const oci_capabilities *c, brig_caps *out, bool warn, brig_error
     cap_free(name);
   }
   return 0;
+}
+
+uint64_t
+brig_caps_grantable(bool user_namespace)
+{
+  cap_value_t v, max = (cap_value_t)cap_max_bits();
+  cap_t own = user_namespace ? NULL : cap_get_proc();
+  uint64_t can = 0;
+
+  for (v = 0; v < max && v < 64; v++) {
+    cap_flag_value_t on = CAP_CLEAR;
+
+    if (user_namespace ? prctl(PR_CAPBSET_READ, v, 0, 0, 0) == 1
+                       : own && cap_get_flag(own, v, CAP_PERMITTED, &on) == 0 && on == CAP_SET)
+      can |= UINT64_C(1) << v;
+  }
+  if (own)
+    cap_free(own);
+  return can;
+}
+
+void
+brig_caps_limit(brig_caps *caps, uint64_t grantable, bool warn)
+{
+  uint64_t asked = caps->effective | caps->permitted | caps->inheritable | caps->bounding |
+                   caps->ambient,
+           lost = asked & ~grantable;
+  cap_value_t v;
+
+  if (!caps->present || !lost)
+    return;
+  for (v = 0; warn && v < 64; v++) {
+    char *name;
+
+    if (!(lost & (UINT64_C(1) << v)))
+      continue;
+    name = cap_to_name(v);
+    for (char *p = name; p && *p; p++) /* "cap_chown": as config.json spells it */
+      *p = (char)toupper((unsigned char)*p);
+    brig_warn("config.json: process.capabilities: %s cannot be granted (brig does not hold it), "
+              "left out",
+              name ? name : "?");
+    cap_free(name);
+  }
+  caps->effective &= grantable;
+  caps->permitted &= grantable;
+  caps->inheritable &= grantable;
+  caps->bounding &= grantable;
+  caps->ambient &= grantable;
 }
 
 int

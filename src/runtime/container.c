@@ -198,8 +198,13 @@ validate_spec(create_ctx *c, brig_error **err)
   if (!s->process)
     return 0;
   /* Warnings only (unknown names, ambient capabilities that cannot be
-   * raised): the init parses the sets again. */
-  return brig_caps_parse(s->process->capabilities, &caps, true, err);
+   * raised, capabilities brig does not hold): the init parses the sets
+   * again and limits them the same way, silently. */
+  if (brig_caps_parse(s->process->capabilities, &caps, true, err) < 0)
+    return -1;
+  brig_caps_limit(&caps, brig_caps_grantable(c->ns.new_user || c->ns.join_user || c->ns.late_user),
+                  true);
+  return 0;
 }
 
 static int

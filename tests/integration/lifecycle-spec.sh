@@ -73,6 +73,18 @@ B run -b unkcap s5 </dev/null >unkcap.out 2>unkcap.err
 ok $? "an unknown capability does not fail run"
 [ "$(cat unkcap.err)" = "brig: warning: config.json: process.capabilities.bounding: unknown capability CAP_NOPE, ignored" ]
 ok $? "... it is reported as a warning"
+# One brig does not hold (setpriv takes CAP_NET_RAW from it) is left out
+# with a warning, and the others are granted: config.md says runtimes
+# SHOULD NOT fail there.
+new_bundle lesscap '.process.capabilities = {"bounding":["CAP_NET_RAW","CAP_CHOWN"],
+  "permitted":["CAP_NET_RAW","CAP_CHOWN"],"effective":["CAP_NET_RAW","CAP_CHOWN"]}
+  | .process.args = ["sh", "-c", "grep ^CapEff /proc/self/status"]'
+setpriv --bounding-set -net_raw --inh-caps -net_raw "$BRIG" --root "$ROOT" run -b lesscap s5b \
+  </dev/null >lesscap.out 2>lesscap.err
+status=$?
+[ $status -eq 0 ] && grep -q "CapEff:.*0000000000000001$" lesscap.out &&
+  [ "$(cat lesscap.err)" = "brig: warning: config.json: process.capabilities: CAP_NET_RAW cannot be granted (brig does not hold it), left out" ]
+ok $? "a capability brig does not hold: a warning, the rest granted (status $status: $(cat lesscap.out lesscap.err))"
 nothing_left "capabilities"
 
 # timeOffsets: duplicate clocks.

@@ -34,6 +34,10 @@ int brig_sched_apply(const oci_scheduler *s, brig_error **err);
 /* ioprio_set(IOPRIO_WHO_PROCESS, 0, ...). Errors: "ioprio_set CLASS PRIO: cause". */
 int brig_ioprio_apply(const oci_io_priority *p, brig_error **err);
 
+/* Every CPU a cpu set can name: sched_setaffinity() narrows it to the
+ * CPUs online and allowed by the cgroup's cpuset. */
+#define BRIG_ALL_CPUS "0-1023"
+
 /* sched_setaffinity(0) to the CPUs of list; NULL or "" changes nothing.
  * what names the field in errors ("sched_setaffinity WHAT \"LIST\": cause"). */
 int brig_affinity_apply(const char *list, const char *what, brig_error **err);

@@ -383,8 +383,12 @@ proc_fail(exec_ctx *x, brig_error *err)
 }
 
 /* process.execCPUAffinity (runtime-spec config.md: for processes run in
- * the container, not its init): initial before brig moves the process into
- * the container's cgroup (at GO), final right after. */
+ * the container, not its init).  initial is the helper's, applied before
+ * it joins the namespaces and clones the process into the container's
+ * cgroup (which the process inherits); final once the process is in the
+ * cgroup.  Without final, "the container's default CPU affinity, as
+ * defined by cpu.cpus" is used: every CPU, which the kernel narrows to the
+ * cgroup's cpuset. */
 static int
 proc_affinity(exec_ctx *x, bool final, brig_error **err)
 {
@@ -392,8 +396,13 @@ proc_affinity(exec_ctx *x, bool final, brig_error **err)
 
   if (!a)
     return 0;
-  return final ? brig_affinity_apply(a->final, "execCPUAffinity.final", err)
-               : brig_affinity_apply(a->initial, "execCPUAffinity.initial", err);
+  if (!final)
+    return brig_affinity_apply(a->initial, "execCPUAffinity.initial", err);
+  if (a->final && a->final[0])
+    return brig_affinity_apply(a->final, "execCPUAffinity.final", err);
+  if (a->initial && a->initial[0])
+    return brig_affinity_apply(BRIG_ALL_CPUS, "execCPUAffinity.final", err);
+  return 0;
 }
 
 __attribute__((noreturn)) static void
@@ -404,12 +413,12 @@ proc_run(exec_ctx *x)
   /* First thing, as the container init does (cgroup-join.c). */
   if (brig_cgroup_join_self(&x->join, &err) < 0)
     proc_fail(x, err);
-  if (proc_affinity(x, false, &err) < 0 || proc_wait_go(x, &err) < 0 ||
-      proc_affinity(x, true, &err) < 0 || proc_terminal(x, &err) < 0 || proc_cwd(x, &err) < 0 ||
-      proc_find_executable(x, &err) < 0 || brig_rlimits_apply(x->process, &err) < 0 ||
-      brig_lsm_apply_exec_label(x->process, &err) < 0 || proc_seccomp(x, false, &err) < 0 ||
-      proc_user(x, &err) < 0 || proc_caps_and_privs(x, &err) < 0 || proc_fds(x, &err) < 0 ||
-      proc_seccomp(x, true, &err) < 0)
+  /* At GO the process is in the cgroup however it got there. */
+  if (proc_wait_go(x, &err) < 0 || proc_affinity(x, true, &err) < 0 || proc_terminal(x, &err) < 0 ||
+      proc_cwd(x, &err) < 0 || proc_find_executable(x, &err) < 0 ||
+      brig_rlimits_apply(x->process, &err) < 0 || brig_lsm_apply_exec_label(x->process, &err) < 0 ||
+      proc_seccomp(x, false, &err) < 0 || proc_user(x, &err) < 0 ||
+      proc_caps_and_privs(x, &err) < 0 || proc_fds(x, &err) < 0 || proc_seccomp(x, true, &err) < 0)
     proc_fail(x, err);
   signal(SIGPIPE, SIG_DFL);
   execve(x->path, x->process->args, x->env);
@@ -514,7 +523,7 @@ helper_run(exec_ctx *x)
     brig_fail(&err, errno, "prctl PR_SET_DUMPABLE");
     proc_fail(x, err);
   }
-  if (helper_close_fds(x, &err) < 0)
+  if (helper_close_fds(x, &err) < 0 || proc_affinity(x, false, &err) < 0)
     proc_fail(x, err);
   if (join_namespaces(x, &err) < 0)
     proc_fail(x, err);

@@ -143,6 +143,14 @@ B run -d -b aff1 aff1 </dev/null
 [ "$(B exec aff1 sh -c "$AFF")" = "Cpus_allowed_list:0" ]
 ok $? "execCPUAffinity final 0-0"
 B delete --force aff1
+# Without final, the container's default (every CPU its cpuset allows),
+# not initial's.
+new_bundle aff2 ".process.execCPUAffinity = {\"initial\":\"$last\"} | .process.args = [\"sleep\", \"100\"]"
+B run -d -b aff2 aff2 </dev/null
+got=$(B exec aff2 sh -c "$AFF")
+[ "$got" = "$all" ]
+ok $? "execCPUAffinity initial only: the process ends with the container's CPUs ($got)"
+B delete --force aff2
 E="brig: create: config.json: process.execCPUAffinity"
 new_bundle a1 '.process.execCPUAffinity = {"initial":"0-"}'
 expect_error "initial 0-" "$E.initial: \"0-\": expected a number or a range such as 0-3" B create -b a1 a1

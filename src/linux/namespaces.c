@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <linux/nsfs.h>
 #include <unistd.h>
 
@@ -186,6 +187,24 @@ ns_proc_name(int flag)
   default:
     return "?";
   }
+}
+
+uint64_t
+brig_ns_own(const brig_ns_plan *plan)
+{
+  uint64_t own = plan->clone_flags;
+  size_t i;
+
+  for (i = 0; i < plan->n_join; i++) {
+    struct stat joined, mine;
+    char path[64];
+
+    snprintf(path, sizeof(path), "/proc/self/ns/%s", ns_proc_name(plan->join_type[i]));
+    if (fstat(plan->join_fd[i], &joined) == 0 && stat(path, &mine) == 0 &&
+        (joined.st_ino != mine.st_ino || joined.st_dev != mine.st_dev))
+      own |= (uint64_t)plan->join_type[i];
+  }
+  return own;
 }
 
 int

@@ -46,6 +46,10 @@ int brig_ns_check_joined_user_maps(int nsfd, const oci_linux *l, brig_error **er
 
 void brig_ns_plan_close(brig_ns_plan *plan);
 
+/* The namespaces that are not brig's own (CLONE_NEW*): the new ones and
+ * those given by a path naming another namespace than brig's. */
+uint64_t brig_ns_own(const brig_ns_plan *plan);
+
 /* Before clone3(), in the process that clones the init: setns() into the
  * namespaces given by path, so that the init is born in them (a pid
  * namespace can only be entered that way) and the namespaces clone3()

@@ -40,7 +40,7 @@ sysctl_namespace(const char *key)
 }
 
 int
-brig_sysctl_validate(const oci_linux *l, uint64_t new_namespaces, brig_error **err)
+brig_sysctl_validate(const oci_linux *l, uint64_t own_namespaces, brig_error **err)
 {
   size_t i, j;
 
@@ -58,8 +58,11 @@ brig_sysctl_validate(const oci_linux *l, uint64_t new_namespaces, brig_error **e
     ns = sysctl_namespace(norm);
     if (!ns)
       return brig_fail(err, 0, "config.json: linux.sysctl[\"%s\"]: not namespaced", key);
-    if (!(new_namespaces & ns))
-      return brig_fail(err, 0, "config.json: linux.sysctl[\"%s\"]: needs a new %s namespace", key,
+    if (!(own_namespaces & ns))
+      return brig_fail(err, 0,
+                       "config.json: linux.sysctl[\"%s\"]: needs a %s namespace that is not the "
+                       "host's",
+                       key,
                        ns == CLONE_NEWNET   ? "network"
                        : ns == CLONE_NEWUTS ? "uts"
                                             : "ipc");

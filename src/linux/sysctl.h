@@ -8,9 +8,10 @@
 #include "util/error.h"
 
 /* At create: every key is namespaced and its namespace is among
- * new_namespaces (CLONE_NEW*): "config.json: linux.sysctl["KEY"]: not
- * namespaced" / "needs a new network namespace". */
-int brig_sysctl_validate(const oci_linux *linux_, uint64_t new_namespaces, brig_error **err);
+ * own_namespaces (CLONE_NEW*: new, or joined and not the host's, as runc
+ * allows): "config.json: linux.sysctl["KEY"]: not namespaced" / "needs a
+ * network namespace that is not the host's". */
+int brig_sysctl_validate(const oci_linux *linux_, uint64_t own_namespaces, brig_error **err);
 
 /* After pivot_root.  Errors: "sysctl KEY: cause". */
 int brig_sysctl_apply(const oci_linux *linux_, brig_error **err);

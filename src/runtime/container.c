@@ -192,7 +192,7 @@ validate_spec(create_ctx *c, brig_error **err)
   if (s->process && s->process->terminal && !c->o->console_socket && !c->o->proxy_terminal)
     return brig_fail(err, 0, "config.json: process.terminal: needs --console-socket");
   if (brig_hooks_validate(s->hooks, err) < 0 || brig_mounts_validate(s, err) < 0 ||
-      brig_sysctl_validate(s->linux, c->ns.clone_flags, err) < 0 ||
+      brig_sysctl_validate(s->linux, brig_ns_own(&c->ns), err) < 0 ||
       brig_process_attrs_validate(s, err) < 0)
     return -1;
   if (!s->process)

@@ -104,7 +104,24 @@ expect_error "a sysctl that is not namespaced" \
   'brig: create: config.json: linux.sysctl["kernel.core_pattern"]: not namespaced' B create -b hostsysctl s8
 new_bundle netsysctl '.linux.namespaces |= map(select(.type != "network")) | .linux.sysctl = {"net.ipv4.ip_forward":"1"}'
 expect_error "a net sysctl without a new network namespace" \
-  'brig: create: config.json: linux.sysctl["net.ipv4.ip_forward"]: needs a new network namespace' B create -b netsysctl s9
+  "brig: create: config.json: linux.sysctl[\"net.ipv4.ip_forward\"]: needs a network namespace that is not the host's" \
+  B create -b netsysctl s9
+new_bundle hostnet '.linux.namespaces |= map(if .type == "network" then .path = $p else . end)
+  | .linux.sysctl = {"net.ipv4.ip_forward":"1"}' --arg p "/proc/$$/ns/net"
+expect_error "a net sysctl in the host's network namespace given by path" \
+  "brig: create: config.json: linux.sysctl[\"net.ipv4.ip_forward\"]: needs a network namespace that is not the host's" \
+  B create -b hostnet s9b
+# A network namespace of its own given by path takes them (as with runc).
+unshare --net sleep 100 &
+ns_pid=$!
+wait_until test "$(readlink /proc/$ns_pid/ns/net)" != "$(readlink /proc/self/ns/net)"
+new_bundle pathnet '.linux.namespaces |= map(if .type == "network" then .path = $p else . end)
+  | .linux.sysctl = {"net.ipv4.ip_forward":"1"} | .process.args = ["cat", "/proc/sys/net/ipv4/ip_forward"]' \
+  --arg p "/proc/$ns_pid/ns/net"
+[ "$(B run -b pathnet s9c </dev/null 2>&1)" = 1 ] && [ "$(nsenter -t $ns_pid -n cat /proc/sys/net/ipv4/ip_forward)" = 1 ]
+ok $? "a net sysctl in a network namespace joined by path is set there"
+kill $ns_pid
+wait $ns_pid 2>/dev/null
 new_bundle ipcsysctl '.linux.sysctl = {"kernel.shmmni":"1000","fs.mqueue.msg_max":"20","kernel.domainname":"d.example"}
   | .process.args = ["sh", "-c", "cat /proc/sys/kernel/shmmni /proc/sys/fs/mqueue/msg_max /proc/sys/kernel/domainname"]'
 B run -b ipcsysctl s10 </dev/null >ipc.out 2>&1

@@ -42,6 +42,7 @@
 #include "linux/caps.h"
 #include "linux/cgroup.h"
 #include "linux/lsm.h"
+#include "linux/personality.h"
 #include "linux/rlimits.h"
 #include "linux/sched.h"
 #include "runtime/container-cgroup.h"
@@ -405,6 +406,21 @@ proc_affinity(exec_ctx *x, bool final, brig_error **err)
   return 0;
 }
 
+/* As the init's (and runc's exec): the container's execution domain, the
+ * process's I/O priority and scheduler. */
+static int
+proc_attrs(exec_ctx *x, brig_error **err)
+{
+  const oci_linux *l = x->config->linux;
+
+  if (l && brig_personality_apply(l->personality, err) < 0)
+    return -1;
+  if (brig_ioprio_apply(x->process->io_priority, err) < 0 ||
+      brig_sched_apply(x->process->scheduler, err) < 0)
+    return -1;
+  return 0;
+}
+
 __attribute__((noreturn)) static void
 proc_run(exec_ctx *x)
 {
@@ -414,8 +430,8 @@ proc_run(exec_ctx *x)
   if (brig_cgroup_join_self(&x->join, &err) < 0)
     proc_fail(x, err);
   /* At GO the process is in the cgroup however it got there. */
-  if (proc_wait_go(x, &err) < 0 || proc_affinity(x, true, &err) < 0 || proc_terminal(x, &err) < 0 ||
-      proc_cwd(x, &err) < 0 || proc_find_executable(x, &err) < 0 ||
+  if (proc_wait_go(x, &err) < 0 || proc_affinity(x, true, &err) < 0 || proc_attrs(x, &err) < 0 ||
+      proc_terminal(x, &err) < 0 || proc_cwd(x, &err) < 0 || proc_find_executable(x, &err) < 0 ||
       brig_rlimits_apply(x->process, &err) < 0 || brig_lsm_apply_exec_label(x->process, &err) < 0 ||
       proc_seccomp(x, false, &err) < 0 || proc_user(x, &err) < 0 ||
       proc_caps_and_privs(x, &err) < 0 || proc_fds(x, &err) < 0 || proc_seccomp(x, true, &err) < 0)

@@ -39,6 +39,9 @@ jq -e '.hooks == ["prestart","createRuntime","createContainer","startContainer",
        and (.linux.capabilities | index("CAP_SYS_ADMIN")) != null
        and (.mountOptions | index("rbind")) != null' "$TEST_TMP/f.json" >/dev/null
 ok $? "hooks, namespaces, capabilities and mount options the lifecycle implements"
+jq -e '.linux.intelRdt == {"enabled": false} and .linux.netDevices == {"enabled": false}' \
+  "$TEST_TMP/f.json" >/dev/null
+ok $? "intelRdt and netDevices: said not enabled (create refuses them)"
 expect_error "features takes no arguments" "brig: features: unexpected argument 'x'" \
   "$BRIG" features x
 

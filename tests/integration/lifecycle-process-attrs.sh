@@ -171,6 +171,15 @@ ok $? "personality LINUX32"
 run_out p64 '.linux.personality = {"domain":"LINUX"} | .process.args = ["cat", "/proc/self/personality"]'
 [ $? -eq 0 ] && [ "$(cat p64.out)" = 00000000 ]
 ok $? "personality LINUX"
+# exec'd processes get the personality too, and the scheduler of their
+# process (as runc's exec).
+new_bundle p32x '.linux.personality = {"domain":"LINUX32"} | .process.args = ["sleep", "100"]'
+B run -d -b p32x p32x </dev/null >/dev/null 2>&1
+printf '{"args":["sh","-c","cat /proc/self/personality; awk \x27{print $19}\x27 /proc/self/stat"],"cwd":"/","scheduler":{"policy":"SCHED_OTHER","nice":5}}' >p32x.json
+got=$(B exec --process p32x.json p32x 2>&1 | tr '\n' ' ')
+[ "$got" = "00000008 5 " ]
+ok $? "exec: the container's personality and the process's scheduler ($got)"
+B delete --force p32x
 new_bundle pf '.linux.personality = {"domain":"LINUX","flags":["ADDR_NO_RANDOMIZE"]}'
 expect_error "a personality flag" \
   'brig: create: config.json: linux.personality.flags: unknown flag "ADDR_NO_RANDOMIZE" (the runtime-spec defines none)' \

@@ -184,8 +184,12 @@ validate_spec(create_ctx *c, brig_error **err)
     return brig_fail(err, ENOTDIR, "config.json: root.path: %s", c->rootfs);
   if (!(c->ns.all_flags & CLONE_NEWNS))
     return brig_fail(err, 0, "config.json: linux.namespaces: a mount namespace is required");
-  if ((s->hostname || s->domainname) && !(c->ns.all_flags & CLONE_NEWUTS))
-    return brig_fail(err, 0, "config.json: hostname: needs a uts namespace");
+  /* An empty one is no name to set (runc's reading; Go's omitempty makes
+   * it the same as none). */
+  if (!(c->ns.all_flags & CLONE_NEWUTS) &&
+      ((s->hostname && s->hostname[0]) || (s->domainname && s->domainname[0])))
+    return brig_fail(err, 0, "config.json: %s: needs a uts namespace",
+                     s->hostname && s->hostname[0] ? "hostname" : "domainname");
   if ((c->ns.new_user || c->ns.late_user) &&
       (!s->linux->uid_mappings_len || !s->linux->gid_mappings_len))
     return brig_fail(err, 0, "config.json: linux.uidMappings: needed with a new user namespace");

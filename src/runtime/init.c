@@ -245,9 +245,9 @@ init_hostname(brig_init_ctx *ctx, brig_error **err)
 {
   const oci_spec *s = ctx->spec;
 
-  if (s->hostname && sethostname(s->hostname, strlen(s->hostname)) < 0)
+  if (s->hostname && s->hostname[0] && sethostname(s->hostname, strlen(s->hostname)) < 0)
     return brig_fail(err, errno, "set hostname");
-  if (s->domainname && setdomainname(s->domainname, strlen(s->domainname)) < 0)
+  if (s->domainname && s->domainname[0] && setdomainname(s->domainname, strlen(s->domainname)) < 0)
     return brig_fail(err, errno, "set domainname");
   return 0;
 }

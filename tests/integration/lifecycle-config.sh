@@ -21,6 +21,16 @@ out() { cat "$TEST_TMP/$1.out"; }
 run_in host '.hostname = "brig-test" | .domainname = "brig.example"' 'hostname; cat /proc/sys/kernel/domainname'
 [ "$(out host)" = "$(printf 'brig-test\nbrig.example')" ]
 ok $? "hostname and domainname"
+new_bundle nouts '.linux.namespaces |= map(select(.type != "uts")) | .hostname = "x"'
+expect_error "a hostname without a uts namespace" \
+  "brig: create: config.json: hostname: needs a uts namespace" B create -b nouts nouts
+new_bundle nouts2 '.linux.namespaces |= map(select(.type != "uts")) | del(.hostname) | .domainname = "d"'
+expect_error "a domainname without a uts namespace" \
+  "brig: create: config.json: domainname: needs a uts namespace" B create -b nouts2 nouts
+run_in emptyname '.linux.namespaces |= map(select(.type != "uts")) | .hostname = "" | .domainname = ""' \
+  'hostname'
+[ "$(out emptyname)" = "$(hostname)" ]
+ok $? "an empty hostname is no hostname (no uts namespace needed)"
 
 run_in ns '.linux.namespaces += [{"type":"time"}]' \
   'for n in pid net mnt ipc uts cgroup time; do echo "$n $(readlink /proc/self/ns/$n)"; done; echo "pid $$"'

@@ -150,15 +150,6 @@ brig_ns_plan_build(const oci_spec *spec, brig_ns_plan *plan, brig_error **err)
     brig_ns_plan_close(plan);
     return -1;
   }
-  /* A namespace joined by path belongs to the host's user namespace, so a
-   * new user namespace cannot join it afterwards (setns needs
-   * CAP_SYS_ADMIN over its owner). */
-  if (plan->new_user && plan->n_join > 0) {
-    brig_ns_plan_close(plan);
-    return brig_fail(err, 0,
-                     "config.json: linux.namespaces: joining namespaces by path together with a "
-                     "new user namespace is not supported yet");
-  }
   return 0;
 }
 

@@ -79,6 +79,26 @@ kill $uholder
 wait $uholder 2>/dev/null
 nothing_left "user namespace by path"
 
+# A network namespace given by path with a new user namespace (runc takes
+# it): the init joins the netns first, then clone3 makes the user namespace.
+unshare --net sleep 100 &
+nholder=$!
+wait_until test "$(readlink /proc/$nholder/ns/net)" != "$(readlink /proc/self/ns/net)"
+new_bundle netuser '.linux.namespaces |= map(if .type == "network" then .path = $ns else . end)
+  | .linux.namespaces += [{"type":"user"}]
+  | .linux.uidMappings = [{"containerID":0,"hostID":300000,"size":65536}]
+  | .linux.gidMappings = [{"containerID":0,"hostID":300000,"size":65536}]
+  | .process.args = ["sleep", "100"]' --arg ns "/proc/$nholder/ns/net"
+B run -d -b netuser nu1 </dev/null >nu1.out 2>&1
+ok $? "run with a network namespace by path and a new user namespace ($(cat nu1.out))"
+out=$(B exec nu1 sh -c 'readlink /proc/self/ns/net; head -c 32 /proc/self/uid_map | tr -s " "')
+[ "$(echo "$out" | sed -n 1p)" = "$(readlink /proc/$nholder/ns/net)" ] && echo "$out" | sed -n 2p | grep -q "^ 0 300000 65536"
+ok $? "its processes are in that netns and in the new user namespace ($(echo $out))"
+B delete --force nu1
+kill $nholder
+wait $nholder 2>/dev/null
+nothing_left "network namespace by path with a new user namespace"
+
 new_bundle relpath '.linux.namespaces |= map(if .type == "network" then .path = "proc/1/ns/net" else . end)'
 expect_error "a relative namespace path" \
   "brig: create: config.json: linux.namespaces: proc/1/ns/net: path must be absolute" B create -b relpath r1

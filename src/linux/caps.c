@@ -148,6 +148,28 @@ set_flags(cap_t c, cap_flag_t flag, uint64_t set)
   return 0;
 }
 
+/* Without process.capabilities the sets stay as the caller's, except the
+ * inheritable and ambient ones, which are emptied: only what the spec lists
+ * may be inherited (CVE-2022-29162 class), for the init as for exec. */
+static int
+clear_inheritable(brig_error **err)
+{
+  cap_t c = cap_get_proc();
+
+  if (!c)
+    return brig_fail(err, errno, "capabilities");
+  if (cap_clear_flag(c, CAP_INHERITABLE) < 0 || cap_set_proc(c) < 0) {
+    int saved = errno;
+
+    cap_free(c);
+    return brig_fail(err, saved, "clear the inheritable capabilities");
+  }
+  cap_free(c);
+  if (cap_reset_ambient() < 0 && errno != EINVAL)
+    return brig_fail(err, errno, "reset ambient capabilities");
+  return 0;
+}
+
 int
 brig_caps_apply(const brig_caps *caps, brig_error **err)
 {
@@ -155,7 +177,7 @@ brig_caps_apply(const brig_caps *caps, brig_error **err)
   cap_t c;
 
   if (!caps->present)
-    return 0;
+    return clear_inheritable(err);
   c = cap_init();
   if (!c)
     return brig_fail(err, errno, "capabilities");

@@ -36,7 +36,8 @@ void brig_caps_limit(brig_caps *caps, uint64_t grantable, bool warn);
 int brig_caps_drop_bounding(const brig_caps *caps, brig_error **err);
 
 /* Sets effective, permitted, inheritable, then raises the ambient set;
- * after setuid (which kept the permitted set via PR_SET_KEEPCAPS). */
+ * after setuid (which kept the permitted set via PR_SET_KEEPCAPS).  Without
+ * process.capabilities only the inheritable and ambient sets are emptied. */
 int brig_caps_apply(const brig_caps *caps, brig_error **err);
 
 #endif

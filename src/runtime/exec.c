@@ -26,7 +26,6 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/capability.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -43,6 +42,7 @@
 #include "linux/cgroup.h"
 #include "linux/lsm.h"
 #include "linux/personality.h"
+#include "linux/resolve.h"
 #include "linux/rlimits.h"
 #include "linux/sched.h"
 #include "runtime/container-cgroup.h"
@@ -266,8 +266,19 @@ proc_cwd(exec_ctx *x, brig_error **err)
 {
   const char *cwd = x->process->cwd;
   char buf[PATH_MAX];
+  int root, fd, r;
 
-  if (chdir(cwd) < 0)
+  /* Without magic links: an image symlink through /proc/self/fd/N must not
+   * lead the process out before its fds are closed. */
+  root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  fd = root < 0 ? -1 : brig_openat_in_root(root, cwd, O_PATH | O_DIRECTORY);
+  if (root >= 0)
+    close(root);
+  if (fd < 0)
+    return brig_fail(err, errno, "chdir to cwd %s", cwd);
+  r = fchdir(fd);
+  close(fd);
+  if (r < 0)
     return brig_fail(err, errno, "chdir to cwd %s", cwd);
   errno = 0;
   if (!getcwd(buf, sizeof(buf)) || buf[0] != '/')
@@ -326,32 +337,10 @@ proc_user(exec_ctx *x, brig_error **err)
   return 0;
 }
 
-/* Without process.capabilities the sets stay as brig's, except the
- * inheritable and ambient ones, which are emptied: only what the spec
- * lists may be inherited (CVE-2022-29162 class). */
-static int
-clear_inheritable(brig_error **err)
-{
-  cap_t c = cap_get_proc();
-
-  if (!c)
-    return brig_fail(err, errno, "capabilities");
-  if (cap_clear_flag(c, CAP_INHERITABLE) < 0 || cap_set_proc(c) < 0) {
-    int saved = errno;
-
-    cap_free(c);
-    return brig_fail(err, saved, "clear the inheritable capabilities");
-  }
-  cap_free(c);
-  if (cap_reset_ambient() < 0 && errno != EINVAL)
-    return brig_fail(err, errno, "reset ambient capabilities");
-  return 0;
-}
-
 static int
 proc_caps_and_privs(exec_ctx *x, brig_error **err)
 {
-  if (x->caps.present ? brig_caps_apply(&x->caps, err) < 0 : clear_inheritable(err) < 0)
+  if (brig_caps_apply(&x->caps, err) < 0)
     return -1;
   if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0)
     return brig_fail(err, errno, "prctl PR_SET_KEEPCAPS");
@@ -367,10 +356,12 @@ proc_fds(exec_ctx *x, brig_error **err)
 {
   int fd, last = 2 + x->o->preserve_fds;
 
+  /* sync[1] (above the preserved fds, helper_close_fds) closes at the
+   * exec, which tells brig that the process runs. */
   for (fd = 3; fd <= last; fd++)
     if (fd != x->sync[1])
       fcntl(fd, F_SETFD, 0);
-  if (syscall(SYS_close_range, (unsigned)last + 1, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
+  if (brig_close_from(last + 1, x->sync[1]) < 0)
     return brig_fail(err, errno, "close_range");
   return 0;
 }
@@ -426,9 +417,15 @@ proc_run(exec_ctx *x)
 {
   brig_error *err = NULL;
 
-  /* First thing, as the container init does (cgroup-join.c). */
+  /* First thing, as the container init does (cgroup-join.c).  The cgroup
+   * directory fd of CLONE_INTO_CGROUP has served: it goes now, before any
+   * path of the container is looked up. */
   if (brig_cgroup_join_self(&x->join, &err) < 0)
     proc_fail(x, err);
+  if (x->join.clone_fd >= 0) {
+    close(x->join.clone_fd);
+    x->join.clone_fd = -1;
+  }
   /* At GO the process is in the cgroup however it got there. */
   if (proc_wait_go(x, &err) < 0 || proc_affinity(x, true, &err) < 0 || proc_attrs(x, &err) < 0 ||
       proc_terminal(x, &err) < 0 || proc_cwd(x, &err) < 0 || proc_find_executable(x, &err) < 0 ||

@@ -102,6 +102,10 @@ exec_hook(const oci_hook *h, int exe)
   char *const *envp = h->env_len ? h->env : empty_env;
 
   signal(SIGPIPE, SIG_DFL);
+  /* Only stdin (the state), stdout, stderr and the executable's fd: a
+   * startContainer hook's path is looked up in the container, and the
+   * init's fds of the host must not be open then (CVE-2024-21626 class). */
+  brig_close_from(3, exe);
   if (exe >= 0)
     syscall(SYS_execveat, exe, "", argv, envp, AT_EMPTY_PATH);
   else

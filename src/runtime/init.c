@@ -40,6 +40,7 @@
 #include "linux/lsm.h"
 #include "linux/mounts.h"
 #include "linux/personality.h"
+#include "linux/resolve.h"
 #include "linux/rlimits.h"
 #include "linux/rootfs.h"
 #include "linux/sched.h"
@@ -147,6 +148,8 @@ init_prepare_process(brig_init_ctx *ctx, brig_error **err)
 }
 
 static int proc_fd = -1; /* host /proc, O_PATH: reopens exec.fifo after pivot_root */
+static int cwd_fd = -1;  /* process.cwd, from init_finish_rootfs to init_cwd */
+static int cwd_errno;    /* why cwd_fd is -1 */
 static brig_mask_prep mask_prep = BRIG_MASK_PREP_INIT; /* trusted /dev/null for maskedPaths */
 
 /* The namespaces given by path were entered before the clone (so was the
@@ -206,33 +209,21 @@ init_setup_rootfs(brig_init_ctx *ctx, brig_error **err)
 }
 
 static int
-mkdir_p(const char *path)
-{
-  _cleanup_free_ char *p = strdup(path);
-  char *s;
-
-  if (!p)
-    return -1;
-  for (s = p + 1; (s = strchr(s, '/')); s++) {
-    *s = '\0';
-    if (mkdir(p, 0755) < 0 && errno != EEXIST)
-      return -1;
-    *s = '/';
-  }
-  return mkdir(p, 0755) < 0 && errno != EEXIST ? -1 : 0;
-}
-
-static int
 init_finish_rootfs(brig_init_ctx *ctx, brig_error **err)
 {
   const oci_linux *l = ctx->spec->linux;
+  int root;
 
-  struct stat st;
-
-  /* A missing cwd is created (as runc does) before the root turns
-   * read-only; we are inside the new root already. */
-  if (stat(ctx->spec->process->cwd, &st) < 0 && errno == ENOENT)
-    mkdir_p(ctx->spec->process->cwd);
+  /* The cwd, created when missing (as runc does) before the root turns
+   * read-only, is opened now, inside the new root: resolved there without
+   * magic links, so that a symlink of the image through /proc/self/fd/N
+   * cannot make the init create or enter a directory of the host while it
+   * still holds fds of the host (CVE-2024-21626 class). */
+  root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  cwd_fd = root < 0 ? -1 : brig_open_in_root(root, ctx->spec->process->cwd, BRIG_CREATE_DIR);
+  cwd_errno = errno;
+  if (root >= 0)
+    close(root);
   if (brig_sysctl_apply(l, err) < 0 || brig_mounts_mask(l, &mask_prep, err) < 0 ||
       brig_mounts_readonly(l, err) < 0 || brig_rootfs_finish(ctx->spec, err) < 0)
     return -1;
@@ -285,11 +276,16 @@ init_cwd(brig_init_ctx *ctx, brig_error **err)
 {
   const char *cwd = ctx->spec->process->cwd;
   char buf[PATH_MAX];
+  int r;
 
-  if (chdir(cwd) < 0) {
-    if (errno != ENOENT || mkdir_p(cwd) < 0 || chdir(cwd) < 0)
-      return brig_fail(err, errno, "chdir to cwd %s", cwd);
-  }
+  if (cwd_fd < 0)
+    return brig_fail(err, cwd_errno, "chdir to cwd %s", cwd);
+  r = fchdir(cwd_fd);
+  close(cwd_fd);
+  cwd_fd = -1;
+  if (r < 0)
+    return brig_fail(err, errno, "chdir to cwd %s", cwd);
+  errno = 0;
   if (!getcwd(buf, sizeof(buf)) || buf[0] != '/')
     return brig_fail(err, errno ? errno : ENOENT, "cwd %s is outside the container", cwd);
   return 0;
@@ -533,13 +529,17 @@ init_fds(brig_init_ctx *ctx, brig_error **err)
       (rlim_t)last >= rl.rlim_cur)
     last = rl.rlim_cur > 3 ? (int)rl.rlim_cur - 1 : 2;
 
+  /* The exec fifo stays open, close-on-exec: its close at the exec tells
+   * start that the process runs (a fifo, no directory a path could climb
+   * out of). */
   for (fd = 3; fd <= last; fd++)
     if (fd != ctx->fifo_fd && fd != ctx->sync_fd && fd != proc_fd)
       fcntl(fd, F_SETFD, 0);
-  if (syscall(SYS_close_range, (unsigned)last + 1, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
-    return brig_fail(err, errno, "close_range");
-  if (proc_fd >= 0)
+  if (proc_fd >= 0 && proc_fd <= last)
     close(proc_fd);
+  proc_fd = -1; /* else closed below with the rest */
+  if (brig_close_from(last + 1, ctx->fifo_fd) < 0)
+    return brig_fail(err, errno, "close_range");
   return 0;
 }
 

@@ -1,10 +1,13 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/openat2.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "util/fs.h"
@@ -64,20 +67,38 @@ brig_write_new_file(int dirfd, const char *name, const char *data, size_t len, m
   return 0;
 }
 
+/* Is path a regular file we may execute?  Resolved without magic links
+ * (/proc/self/fd/N, /proc/PID/root): in a container a symlink of the image
+ * through them would reach the fds of the process that looks it up (the
+ * CVE-2024-21626 class).  The root is the process's own: after pivot_root
+ * or setns into the container's mount namespace, the container's. */
+static bool
+is_executable_file(const char *path)
+{
+  struct open_how how = { .flags = O_PATH | O_CLOEXEC, .resolve = RESOLVE_NO_MAGICLINKS };
+  struct stat st;
+  int fd = (int)syscall(SYS_openat2, AT_FDCWD, path, &how, sizeof(how)), saved = 0;
+
+  if (fd < 0)
+    return false;
+  if (fstat(fd, &st) < 0 || syscall(SYS_faccessat2, fd, "", X_OK, AT_EMPTY_PATH) < 0)
+    saved = errno;
+  else if (!S_ISREG(st.st_mode))
+    saved = EACCES;
+  close(fd);
+  errno = saved;
+  return saved == 0;
+}
+
 char *
 brig_find_executable(const char *name, char *const *env)
 {
   const char *path = NULL;
-  struct stat st;
   size_t i;
 
   if (strchr(name, '/')) {
-    if (stat(name, &st) < 0)
+    if (!is_executable_file(name))
       return NULL;
-    if (!S_ISREG(st.st_mode)) {
-      errno = EACCES;
-      return NULL;
-    }
     return strdup(name);
   }
   for (i = 0; env && env[i]; i++)
@@ -91,7 +112,7 @@ brig_find_executable(const char *name, char *const *env)
 
     if (asprintf(&cand, "%.*s/%s", (int)len, len ? path : ".", name) < 0)
       return NULL;
-    if (stat(cand, &st) == 0 && S_ISREG(st.st_mode) && access(cand, X_OK) == 0)
+    if (is_executable_file(cand))
       return cand;
     free(cand);
     path += len;
@@ -100,4 +121,15 @@ brig_find_executable(const char *name, char *const *env)
   }
   errno = ENOENT;
   return NULL;
+}
+
+int
+brig_close_from(int first, int keep)
+{
+  if (keep >= first) {
+    if (keep > first && syscall(SYS_close_range, (unsigned)first, (unsigned)keep - 1, 0) < 0)
+      return -1;
+    first = keep + 1;
+  }
+  return (int)syscall(SYS_close_range, (unsigned)first, ~0U, 0);
 }

@@ -24,6 +24,13 @@ int brig_write_new_file(int dirfd, const char *name, const char *data, size_t le
  * file). */
 char *brig_find_executable(const char *name, char *const *env);
 
+/* Closes every fd from first on except keep (-1: none), really closes
+ * them: close-on-exec is not enough before a container's execve, which
+ * resolves its path while they are still open (a symlink through
+ * /proc/self/fd/N of a directory fd climbs out with ".."; the
+ * CVE-2024-21626 class).  0 or -1 with errno. */
+int brig_close_from(int first, int keep);
+
 /* write() until done, retrying on EINTR.  Returns 0 or -1 with errno. */
 int brig_write_all(int fd, const void *data, size_t len);
 

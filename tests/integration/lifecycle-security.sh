@@ -37,10 +37,50 @@ B run -b fds f1 </dev/null >fds.out 2>&1 7</ 8</sys/fs/cgroup
 [ "$(cat fds.out)" = "$(printf '0 1 2 3 \n/')" ]
 ok $? "only 0, 1, 2 (and ls's own 3) are open in the container; cwd is /"
 new_bundle cwdleak '.process.cwd = "/proc/self/fd/7"'
-expect_error "cwd through a leaked fd is refused" \
-  "brig: run: cwd /proc/self/fd/7 is outside the container: No such file or directory" \
+expect_error "cwd through a leaked fd is refused (no magic link is followed)" \
+  "brig: run: chdir to cwd /proc/self/fd/7: Too many levels of symbolic links" \
   B run -b cwdleak f2 7</
 nothing_left "fds"
+
+# The fds brig's init and exec hold while they look up paths of the
+# container (a cgroup directory, the host's /proc, ...) must not be usable
+# through an image symlink via /proc/self/fd/N (CVE-2024-21626 class; a
+# review found the init exec'ing a host binary that way).  An image whose
+# PATH has /pN/sh -> /proc/self/fd/N/../../.. -> a copy of busybox on the
+# host, for every N a brig fd could have: the container must still run its
+# own /bin/sh.
+make_busybox_rootfs evil-fds
+cp "$(command -v busybox)" host-bb
+path=
+for n in $(seq 3 40); do
+  mkdir -p "evil-fds/p$n"
+  ln -s "/proc/self/fd/$n/../../../../../../../../../..$TEST_TMP/host-bb" "evil-fds/p$n/sh"
+  path="$path/p$n:"
+done
+path="PATH=${path}/bin"
+new_bundle magic '.root.path = $r | .process.env = [$p] | .process.args = ["sh", "-c", "sleep 100"]' \
+  --arg r "$TEST_TMP/evil-fds" --arg p "$path"
+B run -d -b magic m1 </dev/null >/dev/null 2>&1
+pid=$(B state m1 | jq -r .pid)
+[ "$(readlink /proc/$pid/exe)" = /bin/busybox ]
+ok $? "init: an image symlink through /proc/self/fd/N does not reach a host binary ($(readlink /proc/$pid/exe))"
+out=$(B exec --env "$path" m1 sh -c 'readlink /proc/$$/exe')
+[ "$out" = /bin/busybox ]
+ok $? "exec: nor for an exec'd process ($out)"
+B delete --force m1
+# The same for a cwd: a missing one is created, never on the host.
+mkdir cwd-host
+for n in $(seq 3 30); do
+  ln -s "/proc/self/fd/$n/../../../../../../../../../..$TEST_TMP/cwd-host" "evil-fds/w$n"
+done
+for n in $(seq 3 30); do
+  new_bundle "cwd$n" '.root.path = $r | .process.cwd = $c | .process.args = ["true"]' \
+    --arg r "$TEST_TMP/evil-fds" --arg c "/w$n/made-$n"
+  B run -b "cwd$n" "cw$n" </dev/null >/dev/null 2>&1
+done
+[ -z "$(ls -A cwd-host)" ]
+ok $? "init: a cwd through /proc/self/fd/N is never made on the host ($(ls cwd-host | tr '\n' ' '))"
+nothing_left "magic links"
 
 # The init's exe is a sealed memfd, not the brig binary.
 new_bundle sleep '.process.args = ["sleep", "100"]'

@@ -19,6 +19,7 @@
 #include "cmd/commands.h"
 #include "cmd/lifecycle-commands.h"
 #include "libocispec/ocispec.h"
+#include "runtime/preserved-fds.h"
 #include "version-commit.h"
 
 #ifdef HAVE_SECCOMP
@@ -407,6 +408,12 @@ main(int argc, char **argv)
   bool exit_now = false;
   int first, status;
 
+  /* Before anything is opened (the --log file is, next): fds in the
+   * --preserve-fds and LISTEN_FDS range that the caller left closed get
+   * /dev/null, so no fd of brig's can take their numbers and reach the
+   * container (see runtime/preserved-fds.h). */
+  if (brig_preserved_fds_reserve(argc, argv, &err) < 0)
+    goto fail;
   first = parse_global_options(argc, argv, &g, &exit_now, &err);
   if (first >= 0 && exit_now)
     return 0;

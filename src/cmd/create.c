@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "cmd/lifecycle-commands.h"
+#include "runtime/preserved-fds.h"
 #include "runtime/sealed-exe.h"
 
 enum {
@@ -75,7 +76,8 @@ brig_parse_create_args(const brig_globals *g, const char *cmd, bool run_flags, i
       n = strtol(optarg, &end, 10);
       if (!*optarg || *end || n < 0 || n > INT_MAX - 3)
         return brig_fail(err, 0, "%s: --preserve-fds: expected a number, got '%s'", cmd, optarg);
-      a->opts.preserve_fds = (int)n;
+      /* No more than main() filled: brig keeps fds outside the range. */
+      a->opts.preserve_fds = brig_preserved_fds_cap(n);
       break;
     case OPT_PIDFD_SOCKET:
       a->opts.pidfd_socket = optarg;

@@ -27,6 +27,7 @@
 
 #include "cmd/commands.h"
 #include "runtime/exec.h"
+#include "runtime/preserved-fds.h"
 #include "runtime/sealed-exe.h"
 
 enum {
@@ -158,7 +159,8 @@ parse_args(const brig_globals *g, int argc, char **argv, exec_args *a, brig_erro
       n = strtol(optarg, &end, 10);
       if (!*optarg || *end || n < 0 || n > INT_MAX - 3)
         return brig_fail(err, 0, "exec: --preserve-fds: expected a number, got '%s'", optarg);
-      o->preserve_fds = (int)n;
+      /* No more than main() filled: brig keeps fds outside the range. */
+      o->preserve_fds = brig_preserved_fds_cap(n);
       break;
     case OPT_PROCESS_LABEL:
       o->process_label = optarg;

@@ -35,6 +35,7 @@
 #include "runtime/validate-process.h"
 #include "seccomp/filter.h"
 #include "runtime/pidfd-socket.h"
+#include "runtime/preserved-fds.h"
 #include "runtime/pty-proxy.h"
 #include "seccomp/listener.h"
 #include "seccomp/load.h"
@@ -71,6 +72,7 @@ typedef struct create_ctx {
   brig_cgroup_join cgroup_join; /* how the init gets into cgroup (cgroup-join.c) */
   brig_scope_plan scope;        /* --systemd-cgroup: started once the init exists */
   uid_t euid;                   /* brig's, read once (0: not rootless) */
+  int listen_fds; /* LISTEN_FDS meant for brig (read here: the init has another pid) */
 } create_ctx;
 
 static int
@@ -296,19 +298,6 @@ make_exec_fifo(create_ctx *c, brig_error **err)
   return 0;
 }
 
-static int
-listen_fds(void)
-{
-  const char *s = getenv("LISTEN_FDS");
-  char *end;
-  long n;
-
-  if (!s)
-    return 0;
-  n = strtol(s, &end, 10);
-  return *end || n < 0 || n > 1024 ? 0 : (int)n;
-}
-
 static bool
 has_create_hooks(const oci_spec *s)
 {
@@ -332,7 +321,7 @@ child_main(create_ctx *c, int child_sock)
     .no_new_keyring = c->o->no_new_keyring,
     .create_hooks = has_create_hooks(c->spec),
     .preserve_fds = c->o->preserve_fds,
-    .listen_fds = listen_fds(),
+    .listen_fds = c->listen_fds,
     .seccomp = c->seccomp,
     .unshare_cgroupns = c->unshare_cgroupns,
     .no_process = c->no_process,
@@ -358,7 +347,8 @@ child_main(create_ctx *c, int child_sock)
     close(c->pidfd_sock);
   if (c->proxy_sock >= 0)
     close(c->proxy_sock);
-  ictx.preserve_fds += ictx.listen_fds;
+  /* The range brig.c filled at start: nothing of brig's is in it. */
+  ictx.preserve_fds = brig_preserved_fds_cap((long)ictx.preserve_fds + ictx.listen_fds);
   brig_init_run(&ictx);
 }
 
@@ -728,7 +718,7 @@ fail:
   {                                                                                             \
     .o = (opts_), .cdir = BRIG_CDIR_INIT, .console_fd = -1, .pidfd_sock = -1, .proxy_sock = -1, \
     .fifo_fd = -1, .sock = -1, .pid = -1, .pidfd = -1, .proc_fd = -1, .euid = geteuid(),        \
-    .cgroup_join = BRIG_CGROUP_JOIN_INIT                                                        \
+    .cgroup_join = BRIG_CGROUP_JOIN_INIT, .listen_fds = brig_listen_fds()                       \
   }
 
 int

@@ -10,6 +10,7 @@ BRIG_LIFECYCLE_LIB_SOURCES = \
 	src/runtime/pidfd-socket.c src/runtime/pidfd-socket.h \
 	src/runtime/pty-proxy.c src/runtime/pty-proxy.h \
 	src/runtime/sealed-exe.c src/runtime/sealed-exe.h \
+	src/runtime/preserved-fds.c src/runtime/preserved-fds.h \
 	src/runtime/container-cgroup.c src/runtime/container-cgroup.h \
 	src/runtime/container-ops.c src/runtime/container-ops.h \
 	src/linux/namespaces.c src/linux/namespaces.h src/linux/userns-maps.c src/linux/userns-self.c \

@@ -39,6 +39,18 @@ fds=$(B exec --preserve-fds 1 c1 ls /proc/self/fd 3</dev/null 2>&1 | tr '\n' ' '
 [ "$fds" = "0 1 2 3 4 " ]
 ok $? "--preserve-fds 1 passes fd 3 (got: $fds)"
 
+# A gap in the preserved range (fd 3 open, fd 4 closed by the caller) is
+# /dev/null, not the first fd brig opened (its state root, through which
+# /proc/self/fd/4/.. wrote to the host).
+exec 3</dev/null
+out=$(B exec --preserve-fds 2 c1 sh -c 'readlink /proc/self/fd/4; [ -d /proc/self/fd/4/ ] && echo DIR
+  echo x >/proc/self/fd/4/../ESCAPED 2>/dev/null; for f in /proc/self/fd/*; do readlink $f; done' 4>&- 2>&1)
+exec 3<&-
+[ "$(echo "$out" | head -n 1)" = /dev/null ] && ! echo "$out" | grep -q -e DIR -e "$ROOT" &&
+  [ -z "$(find "$TEST_TMP" -name ESCAPED)" ]
+ok $? "--preserve-fds 2 with fd 4 closed: fd 4 is /dev/null, nothing of brig's reachable"
+[ -z "$out" ] || echo "$out" | sed 's/^/#   /'
+
 status=$(B exec c1 cat /proc/self/status)
 inh=$(echo "$status" | awk '/^CapInh/ {print $2}')
 eff=$(echo "$status" | awk '/^CapEff/ {print $2}')

@@ -40,6 +40,38 @@ new_bundle cwdleak '.process.cwd = "/proc/self/fd/7"'
 expect_error "cwd through a leaked fd is refused (no magic link is followed)" \
   "brig: run: chdir to cwd /proc/self/fd/7: Too many levels of symbolic links" \
   B run -b cwdleak f2 7</
+
+# Gaps in the preserved range (fd 3 open, fd 4 closed by the caller) are
+# /dev/null: brig's own fds (state root, container dir, cgroup, log) must
+# not take those numbers and be handed to the container.
+fd_probe='readlink /proc/self/fd/4; [ -d /proc/self/fd/4/ ] && echo DIR
+  echo x >/proc/self/fd/4/../ESCAPED 2>/dev/null; for f in /proc/self/fd/*; do readlink $f; done
+  echo "LISTEN_FDS=${LISTEN_FDS-}"'
+gap_ok() { # gap_ok OUTFILE: fd 4 is /dev/null and no fd leads into brig's state
+  [ "$(head -n 1 "$1")" = /dev/null ] && ! grep -q -e DIR -e "$ROOT" -e "$TEST_TMP/run.log" "$1" &&
+    [ -z "$(find "$TEST_TMP" -name ESCAPED)" ]
+}
+new_bundle gap '.process.args = ["sh", "-c", $probe]' --arg probe "$fd_probe"
+exec 3</dev/null
+B --log "$TEST_TMP/run.log" run --preserve-fds=2 -b gap g1 </dev/null >gap.out 2>&1 4>&-
+ok $? "run --preserve-fds=2 with fd 4 closed succeeds"
+gap_ok gap.out
+ok $? "run: fd 4 is /dev/null, nothing of brig's reachable through it"
+# LISTEN_FDS counts as preserved fds too (socket activation, LISTEN_PID
+# is brig's own pid after the exec).
+sh -c 'LISTEN_FDS=2 LISTEN_PID=$$ exec "$@"' sh "$BRIG" --root "$ROOT" run -b gap g2 \
+  </dev/null >listen.out 2>&1 4>&-
+gap_ok listen.out && grep -qx LISTEN_FDS=2 listen.out
+ok $? "LISTEN_FDS=2 with fd 4 closed: fd 4 is /dev/null, LISTEN_FDS passed on"
+# LISTEN_FDS meant for another process (LISTEN_PID is not brig's) is not
+# brig's to hand on: neither the variable nor fd 3 reach the container.
+LISTEN_FDS=1 LISTEN_PID=1 B run -b fds g3 </dev/null >listen2.out 2>&1
+[ "$(cat listen2.out)" = "$(printf '0 1 2 3 \n/')" ]
+ok $? "LISTEN_FDS for another pid is ignored"
+LISTEN_FDS=1 LISTEN_PID=1 B run -b gap g4 </dev/null >listen3.out 2>&1
+grep -qx LISTEN_FDS= listen3.out
+ok $? "... and not set in the container"
+exec 3<&-
 nothing_left "fds"
 
 # The fds brig's init and exec hold while they look up paths of the

@@ -313,15 +313,11 @@ mount_new_fs(const oci_mount *m, const mount_flags *f, const char *type, const c
   return 0;
 }
 
+/* tree: the source, cloned with open_tree (see mount_one). */
 static int
-mount_bind(const oci_mount *m, const mount_flags *f, const char *src, int dst, brig_error **err)
+mount_bind(const oci_mount *m, const mount_flags *f, const char *src, int tree, int dst,
+           brig_error **err)
 {
-  _cleanup_close_ int tree = -1;
-
-  tree = (int)syscall(SYS_open_tree, AT_FDCWD, src,
-                      OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (f->rec ? AT_RECURSIVE : 0));
-  if (tree < 0)
-    return brig_fail(err, errno, "bind mount %s on %s", src, m->destination);
   if (f->n_data > 0)
     return brig_fail(err, EINVAL, "bind mount %s on %s: option %s", src, m->destination,
                      f->data[0]);
@@ -397,7 +393,7 @@ mount_one(const oci_mount *m, int rootfd, const char *bundle, const brig_cgroup_
 {
   mount_flags f;
   _cleanup_free_ char *src = NULL;
-  _cleanup_close_ int dst = -1;
+  _cleanup_close_ int dst = -1, tree = -1;
   enum brig_create_kind kind = BRIG_CREATE_DIR;
   const char *type = m->type && *m->type ? m->type : NULL, *host;
   int r;
@@ -422,7 +418,12 @@ mount_one(const oci_mount *m, int rootfd, const char *bundle, const brig_cgroup_
       free(f.data);
       return brig_fail(err, ENOMEM, "mount");
     }
-    if (stat(src, &st) < 0) {
+    /* The source is resolved once: the clone is what gets attached, and
+     * its type is the one that picks a file or directory destination (a
+     * stat() by path could see another file than a second lookup). */
+    tree = (int)syscall(SYS_open_tree, AT_FDCWD, src,
+                        OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (f.rec ? AT_RECURSIVE : 0));
+    if (tree < 0 || fstat(tree, &st) < 0) {
       free(f.data);
       return brig_fail(err, errno, "bind mount %s on %s", src, m->destination);
     }
@@ -439,7 +440,7 @@ mount_one(const oci_mount *m, int rootfd, const char *bundle, const brig_cgroup_
                      m->destination);
   }
   if (f.bind)
-    r = mount_bind(m, &f, src, dst, err);
+    r = mount_bind(m, &f, src, tree, dst, err);
   else if (strcmp(type, "cgroup") == 0 || strcmp(type, "cgroup2") == 0)
     r = mount_cgroup(m, &f, cgroups, dst, err);
   else

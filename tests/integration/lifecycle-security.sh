@@ -6,6 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lifecycle-lib.sh"
 lifecycle_setup "lifecycle security"
+HELPERS=$(cd "$(dirname "$0")/helpers" && pwd)
 cd "$TEST_TMP" || exit 1
 mounts_before=$(wc -l </proc/self/mountinfo)
 
@@ -113,6 +114,36 @@ done
 [ -z "$(ls -A cwd-host)" ]
 ok $? "init: a cwd through /proc/self/fd/N is never made on the host ($(ls cwd-host | tr '\n' ' '))"
 nothing_left "magic links"
+
+# A bind mount's source is resolved once (open_tree, then fstat of the
+# clone): a source that is now a directory and now a file (two names
+# swapped atomically, as fast as possible) always gets a destination of
+# the type of what is mounted.  A stat() by path and a second lookup by
+# open_tree saw a directory and then a file, and the mount failed.
+if cc -o swap-links "$HELPERS/swap-links.c" 2>cc.err; then
+  cp -a "$BASE_ROOTFS" swroot
+  mkdir -p sw/dir
+  echo file >sw/file
+  ln -s dir sw/src
+  ln -s file sw/other
+  new_bundle swap '.root.path = $root | .root.readonly = false | .process.args = ["true"]
+    | .mounts += [range(40) | {"destination": "/sw/\(.)", "type": "bind", "source": $src,
+                               "options": ["bind"]}]' \
+    --arg root "$TEST_TMP/swroot" --arg src "$TEST_TMP/sw/src"
+  ./swap-links sw/src sw/other 60 &
+  swapper=$!
+  fails=0
+  for i in 1 2 3; do
+    B run -b swap sw$i </dev/null >swap.out 2>&1 || { fails=$((fails + 1)); cat swap.out; }
+    rm -rf swroot/sw
+  done
+  kill "$swapper"
+  wait "$swapper" 2>/dev/null
+  [ "$fails" -eq 0 ]
+  ok $? "a bind source swapped between a directory and a file: 40 mounts, 3 runs, none fails"
+else
+  skip "a bind source swapped between a directory and a file" "cannot build helpers/swap-links.c"
+fi
 
 # The init's exe is a sealed memfd, not the brig binary.
 new_bundle sleep '.process.args = ["sleep", "100"]'

@@ -13,6 +13,7 @@
 #include "linux/copy-tree.h"
 #include "linux/lsm.h"
 #include "linux/mounts.h"
+#include "linux/mounts-proc.h"
 #include "linux/resolve.h"
 #include "util/cleanup.h"
 #include "util/log.h"
@@ -438,6 +439,10 @@ mount_one(const oci_mount *m, int rootfd, const char *bundle, const brig_cgroup_
     free(f.data);
     return brig_fail(err, errno, "mount %s on %s: destination", f.bind ? "bind" : type,
                      m->destination);
+  }
+  if (brig_mount_check_proc(m, type, f.bind ? tree : -1, rootfd, dst, err) < 0) {
+    free(f.data);
+    return -1;
   }
   if (f.bind)
     r = mount_bind(m, &f, src, tree, dst, err);

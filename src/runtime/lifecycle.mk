@@ -17,6 +17,7 @@ BRIG_LIFECYCLE_LIB_SOURCES = \
 	src/linux/resolve.c src/linux/resolve.h \
 	src/linux/rootfs.c src/linux/rootfs.h \
 	src/linux/mounts.c src/linux/mounts.h src/linux/copy-tree.c src/linux/copy-tree.h \
+	src/linux/mounts-proc.c src/linux/mounts-proc.h \
 	src/linux/cgroup-mount.c src/linux/cgroup-mount.h \
 	src/linux/devices.c src/linux/devices.h \
 	src/linux/caps.c src/linux/caps.h \

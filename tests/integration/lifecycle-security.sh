@@ -145,6 +145,39 @@ else
   skip "a bind source swapped between a directory and a file" "cannot build helpers/swap-links.c"
 fi
 
+# Mounts into the container's procfs (CVE-2019-16884, CVE-2023-28642
+# class): an image symlink leads a volume onto /proc/self/attr, where the
+# LSM label would be written into the volume, or onto /proc/sys.  Refused
+# as runc does; the files lxcfs binds over /proc, and proc on /proc again,
+# still work.
+cp -a "$BASE_ROOTFS" procroot
+ln -s /proc/self/attr procroot/vol
+ln -s /proc/sys procroot/sysvol
+mkdir -p volsrc
+new_bundle procvol '.root.path = $root
+  | .mounts += [{"destination": "/vol", "type": "bind", "source": $src, "options": ["bind"]}]' \
+  --arg root "$TEST_TMP/procroot" --arg src "$TEST_TMP/volsrc"
+expect_error "a volume through a symlink onto /proc/self/attr is refused" \
+  "brig: run: mount /vol: the destination is inside /proc (/proc/1/attr)" B run -b procvol pv1
+new_bundle sysvol '.root.path = $root
+  | .mounts += [{"destination": "/sysvol", "type": "tmpfs", "source": "tmpfs"}]' \
+  --arg root "$TEST_TMP/procroot"
+expect_error "a tmpfs through a symlink onto /proc/sys is refused" \
+  "brig: run: mount /sysvol: the destination is inside /proc (/proc/sys)" B run -b sysvol pv2
+! grep -qF "$TEST_TMP/" /proc/self/mountinfo && [ -z "$(ls -A volsrc)" ]
+ok $? "nothing was mounted on the host, nothing written to the volume"
+printf '12345.67 890.12\n' >uptime
+new_bundle lxcfs '.process.args = ["sh", "-c", "cat /proc/uptime; test -r /proc/self/status && echo ok"]
+  | .mounts += [{"destination": "/proc", "type": "proc", "source": "proc"},
+                {"destination": "/proc/uptime", "type": "bind", "source": $src,
+                 "options": ["bind", "ro"]}]' \
+  --arg src "$TEST_TMP/uptime"
+B run -b lxcfs pv3 </dev/null >lxcfs.out 2>&1
+[ "$(cat lxcfs.out)" = "$(printf '12345.67 890.12\nok')" ]
+ok $? "an lxcfs-style bind onto /proc/uptime, and proc on /proc twice, work"
+[ "$(cat lxcfs.out)" = "$(printf '12345.67 890.12\nok')" ] || sed 's/^/#   /' lxcfs.out
+nothing_left "mounts into /proc"
+
 # The init's exe is a sealed memfd, not the brig binary.
 new_bundle sleep '.process.args = ["sleep", "100"]'
 B create -b sleep x1 </dev/null >/dev/null 2>&1

@@ -1,0 +1,99 @@
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/magic.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <unistd.h>
+
+#include "linux/mounts-proc.h"
+#include "linux/resolve.h"
+#include "util/cleanup.h"
+
+/* The inode number of every procfs root (fs/proc/root.c). */
+#define PROC_ROOT_INO 1
+
+/* What lxcfs binds over /proc (runc's list): read-only views of the
+ * container's share of the host, nothing the kernel or an LSM trusts. */
+static const char *const lxcfs_files[] = {
+  "/proc/cpuinfo", "/proc/diskstats",
+  "/proc/meminfo", "/proc/stat",
+  "/proc/swaps",   "/proc/uptime",
+  "/proc/loadavg", "/proc/slabinfo",
+  "/proc/net/dev", "/proc/sys/kernel/ns_last_pid",
+};
+
+static bool
+on_procfs(int fd, struct stat *st)
+{
+  struct statfs sfs;
+
+  return fstatfs(fd, &sfs) == 0 && sfs.f_type == PROC_SUPER_MAGIC && fstat(fd, st) == 0;
+}
+
+/* dst is the file one of lxcfs_files names in this rootfs: compared by
+ * inode, not by name, so a path through a symlink counts as its target. */
+static bool
+is_lxcfs_file(int rootfd, const struct stat *dst)
+{
+  size_t i;
+
+  for (i = 0; i < sizeof(lxcfs_files) / sizeof(lxcfs_files[0]); i++) {
+    _cleanup_close_ int fd = brig_openat_in_root(rootfd, lxcfs_files[i], O_PATH | O_NOFOLLOW);
+    struct stat st;
+
+    if (fd >= 0 && fstat(fd, &st) == 0 && st.st_dev == dst->st_dev && st.st_ino == dst->st_ino)
+      return true;
+  }
+  return false;
+}
+
+/* For the message: where dst is in the container (its host path less the
+ * rootfs's), or "" when /proc cannot say. */
+static void
+container_path(int rootfd, int dst, char *out, size_t size)
+{
+  char link[64], root[4096], path[4096];
+  ssize_t n, r;
+
+  out[0] = '\0';
+  snprintf(link, sizeof(link), "/proc/self/fd/%d", rootfd);
+  r = readlink(link, root, sizeof(root) - 1);
+  snprintf(link, sizeof(link), "/proc/self/fd/%d", dst);
+  n = readlink(link, path, sizeof(path) - 1);
+  if (r <= 0 || n <= 0)
+    return;
+  root[r] = path[n] = '\0';
+  if (strcmp(root, "/") == 0)
+    r = 0;
+  if (strncmp(path, root, (size_t)r) == 0 && path[r] == '/')
+    snprintf(out, size, "%s", path + r);
+}
+
+int
+brig_mount_check_proc(const oci_mount *m, const char *type, int tree, int rootfd, int dst,
+                      brig_error **err)
+{
+  struct stat st, src;
+  char where[4096];
+
+  if (!on_procfs(dst, &st))
+    return 0;
+  if (st.st_ino == PROC_ROOT_INO) {
+    /* /proc itself, mounted again: a new proc, or a bind of a procfs
+     * root (what runc allows there). */
+    if (tree < 0 && type && strcmp(type, "proc") == 0)
+      return 0;
+    if (tree >= 0 && on_procfs(tree, &src) && src.st_ino == PROC_ROOT_INO)
+      return 0;
+  } else if (is_lxcfs_file(rootfd, &st)) {
+    return 0;
+  }
+  container_path(rootfd, dst, where, sizeof(where));
+  if (!*where)
+    return brig_fail(err, 0, "mount %s: the destination is inside /proc", m->destination);
+  return brig_fail(err, 0, "mount %s: the destination is inside /proc (%s)", m->destination, where);
+}

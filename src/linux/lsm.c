@@ -4,7 +4,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/statfs.h>
 #include <unistd.h>
+#include <linux/magic.h>
 
 #include "config.h"
 
@@ -139,6 +141,33 @@ selinux_usable(const char *what, brig_error **err)
   return 1;
 }
 
+/* Why: libapparmor and libselinux write a label by path, to
+ * /proc/self/attr/... (AppArmor, through /proc/<tid>) or
+ * /proc/thread-self/attr/... (SELinux), and in the init or an exec'd
+ * process that is the container's /proc.  If that is not procfs (a tmpfs
+ * or volume mounted there, an image's own directory when the spec mounts
+ * no proc), the write goes into a file, succeeds, and the process runs
+ * unconfined (CVE-2019-16884, CVE-2023-28642).  Both directories are
+ * checked: /proc/self/attr and /proc/self/task/<tid>/attr are different
+ * directories, and something could cover one only. */
+int
+brig_lsm_check_attr(const char *lsm, const char *proc, brig_error **err)
+{
+  static const char *const dirs[] = { "self/attr", "thread-self/attr" };
+  char path[4096];
+  struct statfs sfs;
+  size_t i;
+
+  for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+    snprintf(path, sizeof(path), "%s/%s", proc, dirs[i]);
+    if (statfs(path, &sfs) < 0)
+      return brig_fail(err, errno, "%s: %s", lsm, path);
+    if (sfs.f_type != PROC_SUPER_MAGIC)
+      return brig_fail(err, 0, "%s: %s is not procfs", lsm, path);
+  }
+  return 0;
+}
+
 static int
 apply_apparmor(const char *profile, brig_error **err)
 {
@@ -150,6 +179,8 @@ apply_apparmor(const char *profile, brig_error **err)
   if (r != 0)
     return r < 0 ? -1 : 0;
 #ifdef HAVE_APPARMOR
+  if (brig_lsm_check_attr("apparmor", "/proc", err) < 0)
+    return -1;
   if (aa_change_onexec(profile) < 0)
     return brig_fail(err, errno, "apparmor: change profile on exec to %s", profile);
   brig_debug("apparmor: profile %s on exec", profile);
@@ -168,6 +199,8 @@ apply_selinux(const char *label, brig_error **err)
   if (r != 0)
     return r < 0 ? -1 : 0;
 #ifdef HAVE_SELINUX
+  if (brig_lsm_check_attr("selinux", "/proc", err) < 0)
+    return -1;
   if (setexeccon(label) < 0)
     return brig_fail(err, errno, "selinux: set exec label %s", label);
   brig_debug("selinux: exec label %s", label);
@@ -196,6 +229,8 @@ brig_lsm_apply_keyring_label(const oci_process *p, brig_error **err)
   if (r != 0)
     return r < 0 ? -1 : 0;
 #ifdef HAVE_SELINUX
+  if (brig_lsm_check_attr("selinux", "/proc", err) < 0)
+    return -1;
   if (setkeycreatecon(p->selinux_label) < 0)
     return brig_fail(err, errno, "selinux: set keyring label %s", p->selinux_label);
 #endif

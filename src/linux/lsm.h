@@ -52,6 +52,13 @@ int brig_lsm_mount_label_option(const oci_linux *l, char **out, brig_error **err
 int brig_lsm_mount_data_with_label(const char *data, const oci_linux *l, char **out,
                                    brig_error **err);
 
+/* Before a label is written through proc (the directory of the /proc to
+ * use, "/proc" but in tests): proc/self/attr and proc/thread-self/attr
+ * must be on procfs, else "LSM: PATH is not procfs" (lsm: "apparmor" or
+ * "selinux").  The apply functions above call it when they will apply a
+ * label. */
+int brig_lsm_check_attr(const char *lsm, const char *proc, brig_error **err);
+
 /* The formatting of the above, without the availability check. */
 int brig_lsm_format_mount_label(const char *data, const char *label, char **out, brig_error **err);
 

@@ -77,6 +77,15 @@ PROFILE
   B run --bundle aa3 a3 >err3 2>&1
   [ $? -ne 0 ] && grep -q "brig-no-such-profile" err3 && [ ! -d "$ROOT/a3" ]
   ok $? "an unknown profile is a clear error ($(cat err3))"
+  # The profile is written through the container's /proc: one that is not
+  # procfs (here no proc mounted, and the image's own self/attr
+  # directories) would take the write and leave the process unconfined.
+  cp -a "$BASE_ROOTFS" procfake
+  mkdir -p procfake/proc/self/attr procfake/proc/thread-self/attr
+  new_bundle aa4 '.root.path = $root | .mounts |= map(select(.destination != "/proc"))
+    | .process.apparmorProfile = "brig-test-profile"' --arg root "$TEST_TMP/procfake"
+  expect_error "a /proc that is not procfs is refused before the profile is written" \
+    "brig: run: apparmor: /proc/self/attr is not procfs" B run --bundle aa4 a4
   apparmor_parser -R profile
 fi
 nothing_left "LSM labels"

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -179,6 +180,63 @@ test_nothing_to_do(void)
          "no mountLabel, no data: NULL");
 }
 
+/* The check before a label is written: the host's /proc passes; a
+ * directory that only looks like one (a tmpfs or an image's files where
+ * the container's /proc should be) does not, whichever of self/attr and
+ * thread-self/attr is the fake. */
+static void
+test_attr_procfs(void)
+{
+  char dir[] = "/tmp/brig-lsm-proc-XXXXXX", path[256], want[512];
+  brig_error *err = NULL;
+  int r;
+
+  TAP_OK(brig_lsm_check_attr("apparmor", "/proc", &err) == 0, "the host's /proc is procfs%s%s",
+         err ? ": " : "", err ? err->msg : "");
+  brig_error_clear(&err);
+  if (!mkdtemp(dir)) {
+    TAP_SKIP("mkdtemp failed");
+    TAP_SKIP("mkdtemp failed");
+    TAP_SKIP("mkdtemp failed");
+    return;
+  }
+  snprintf(path, sizeof(path), "%s/self", dir);
+  mkdir(path, 0755);
+  snprintf(path, sizeof(path), "%s/self/attr", dir);
+  mkdir(path, 0755);
+  r = brig_lsm_check_attr("apparmor", dir, &err);
+  snprintf(want, sizeof(want), "apparmor: %s/self/attr is not procfs", dir);
+  TAP_OK(r == -1 && err && strcmp(err->msg, want) == 0, "a directory is not procfs: %s",
+         err ? err->msg : "(no error)");
+  brig_error_clear(&err);
+  rmdir(path);
+  /* self/attr is the real one, thread-self/attr a directory. */
+  if (symlink("/proc/self/attr", path) < 0)
+    tap_diag("symlink %s: %s", path, strerror(errno));
+  snprintf(path, sizeof(path), "%s/thread-self", dir);
+  mkdir(path, 0755);
+  r = brig_lsm_check_attr("selinux", dir, &err);
+  snprintf(want, sizeof(want), "selinux: %s/thread-self/attr: No such file or directory", dir);
+  TAP_OK(r == -1 && err && strcmp(err->msg, want) == 0, "a missing one is an error: %s",
+         err ? err->msg : "(no error)");
+  brig_error_clear(&err);
+  snprintf(path, sizeof(path), "%s/thread-self/attr", dir);
+  mkdir(path, 0755);
+  r = brig_lsm_check_attr("selinux", dir, &err);
+  snprintf(want, sizeof(want), "selinux: %s/thread-self/attr is not procfs", dir);
+  TAP_OK(r == -1 && err && strcmp(err->msg, want) == 0, "thread-self/attr is checked too: %s",
+         err ? err->msg : "(no error)");
+  brig_error_clear(&err);
+  rmdir(path);
+  snprintf(path, sizeof(path), "%s/thread-self", dir);
+  rmdir(path);
+  snprintf(path, sizeof(path), "%s/self/attr", dir);
+  unlink(path);
+  snprintf(path, sizeof(path), "%s/self", dir);
+  rmdir(path);
+  rmdir(dir);
+}
+
 int
 main(void)
 {
@@ -186,5 +244,6 @@ main(void)
   test_format();
   test_nothing_to_do();
   test_disabled();
+  test_attr_procfs();
   return tap_done();
 }

@@ -1,6 +1,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/openat2.h>
 #include <sched.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -71,16 +72,33 @@ brig_sysctl_validate(const oci_linux *l, uint64_t own_namespaces, brig_error **e
 }
 
 int
-brig_sysctl_apply(const oci_linux *l, brig_error **err)
+brig_sysctl_apply(int proc_fd, const oci_linux *l, brig_error **err)
 {
+  /* No symlink on the way, nothing outside proc/sys: the files are
+   * sysctl tables, never links, and "kernel.x/../../self" must not reach
+   * another part of /proc. */
+  struct open_how dir_how = {
+    .flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+    .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS,
+  };
+  struct open_how how = {
+    .flags = O_WRONLY | O_CLOEXEC,
+    .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS,
+  };
   _cleanup_close_ int procsys = -1;
   size_t i;
 
   if (!l || l->sysctl.len == 0)
     return 0;
-  procsys = open("/proc/sys", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  /* The host's /proc, not the container's: after pivot_root /proc/sys is
+   * whatever the rootfs and the mounts put there, and writes into a fake
+   * would leave the sysctls unset.  A namespaced sysctl file belongs to
+   * the namespaces of the process that opens and writes it (the init,
+   * already in the container's), whichever proc instance it is reached
+   * through, so these are still the container's values. */
+  procsys = proc_fd < 0 ? -1 : brig_openat2(proc_fd, "sys", &dir_how);
   if (procsys < 0)
-    return brig_fail(err, errno, "sysctl: open /proc/sys");
+    return brig_fail(err, proc_fd < 0 ? EBADF : errno, "sysctl: open /proc/sys");
   for (i = 0; i < l->sysctl.len; i++) {
     const char *key = l->sysctl.keys[i], *value = l->sysctl.values[i];
     char path[512];
@@ -93,7 +111,7 @@ brig_sysctl_apply(const oci_linux *l, brig_error **err)
       path[j] = key[j] == '.' ? '/' : key[j];
     /* (validated at create: brig_sysctl_validate) */
     path[j] = '\0';
-    fd = openat(procsys, path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
+    fd = brig_openat2(procsys, path, &how);
     if (fd < 0 || brig_write_all(fd, value, strlen(value)) < 0)
       return brig_fail(err, errno, "sysctl %s", key);
   }

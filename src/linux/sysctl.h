@@ -1,4 +1,4 @@
-/* linux.sysctl, written below the container's /proc/sys. */
+/* linux.sysctl, written below /proc/sys in the container's namespaces. */
 #ifndef BRIG_LINUX_SYSCTL_H
 #define BRIG_LINUX_SYSCTL_H
 
@@ -13,7 +13,9 @@
  * network namespace that is not the host's". */
 int brig_sysctl_validate(const oci_linux *linux_, uint64_t own_namespaces, brig_error **err);
 
-/* After pivot_root.  Errors: "sysctl KEY: cause". */
-int brig_sysctl_apply(const oci_linux *linux_, brig_error **err);
+/* After pivot_root, in the container's namespaces, through proc_fd: the
+ * host's /proc, opened before pivot_root (the container's /proc need not
+ * be procfs).  Errors: "sysctl KEY: cause". */
+int brig_sysctl_apply(int proc_fd, const oci_linux *linux_, brig_error **err);
 
 #endif

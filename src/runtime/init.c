@@ -224,7 +224,7 @@ init_finish_rootfs(brig_init_ctx *ctx, brig_error **err)
   cwd_errno = errno;
   if (root >= 0)
     close(root);
-  if (brig_sysctl_apply(l, err) < 0 || brig_mounts_mask(l, &mask_prep, err) < 0 ||
+  if (brig_sysctl_apply(proc_fd, l, err) < 0 || brig_mounts_mask(l, &mask_prep, err) < 0 ||
       brig_mounts_readonly(l, err) < 0 || brig_rootfs_finish(ctx->spec, err) < 0)
     return -1;
   brig_mask_prep_close(&mask_prep);

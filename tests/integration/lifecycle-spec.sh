@@ -127,6 +127,30 @@ new_bundle ipcsysctl '.linux.sysctl = {"kernel.shmmni":"1000","fs.mqueue.msg_max
 B run -b ipcsysctl s10 </dev/null >ipc.out 2>&1
 [ "$(cat ipc.out)" = "$(printf '1000\n20\nd.example')" ]
 ok $? "ipc and uts sysctls in new namespaces"
+# Sysctls are written through the host's /proc, in the container's
+# namespaces: a container /proc that is not procfs (here none is mounted
+# and the image has its own proc/sys files) neither takes the writes nor
+# leaves the sysctls unset.
+cp -a "$BASE_ROOTFS" sysfake
+mkdir -p sysfake/proc/sys/net/ipv4 sysfake/proc/sys/kernel
+echo 0 >sysfake/proc/sys/net/ipv4/ip_unprivileged_port_start
+echo 0 >sysfake/proc/sys/kernel/shm_rmid_forced
+echo none >sysfake/proc/sys/kernel/domainname
+new_bundle sysfake '.root.path = $root | .mounts |= map(select(.destination != "/proc"))
+  | .linux.sysctl = {"net.ipv4.ip_unprivileged_port_start": "1000", "kernel.shm_rmid_forced": "1",
+                     "kernel.domainname": "real.example"}
+  | .process.args = ["sleep", "100"]' --arg root "$TEST_TMP/sysfake"
+B run -d -b sysfake s10b </dev/null >sysfake.out 2>&1
+ok $? "sysctls with a container /proc that is not procfs: the container runs"
+pid=$(B state s10b | jq -r .pid)
+got=$(nsenter -t "$pid" -n cat /proc/sys/net/ipv4/ip_unprivileged_port_start
+  nsenter -t "$pid" -i cat /proc/sys/kernel/shm_rmid_forced
+  nsenter -t "$pid" -u cat /proc/sys/kernel/domainname)
+[ "$got" = "$(printf '1000\n1\nreal.example')" ] &&
+  [ "$(cat sysfake/proc/sys/net/ipv4/ip_unprivileged_port_start sysfake/proc/sys/kernel/shm_rmid_forced \
+    sysfake/proc/sys/kernel/domainname)" = "$(printf '0\n0\nnone')" ]
+ok $? "... the sysctls are set in its namespaces, the image's files untouched (got: $(echo $got))"
+B delete --force s10b
 nothing_left "sysctl"
 
 # umask: unset means unchanged (the runtime-spec; runc sets 022).

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
@@ -30,12 +31,34 @@ static const struct {
   { "/proc/self/fd/2", "stderr", true }, { "/proc/kcore", "core", false },
 };
 
+#ifndef __NR_fchmodat2
+#define __NR_fchmodat2 452 /* the same on every architecture */
+#endif
+
+/* chmod of the file fd (O_PATH) is open on: fchmodat2 (Linux 6.6) with
+ * AT_EMPTY_PATH, else through its /proc/self/fd link, which leads to that
+ * inode and nothing else (fchmod refuses O_PATH fds; this is before
+ * pivot_root, /proc is the host's).  Never a name looked up again. */
+static int
+chmod_fd(int fd, mode_t mode)
+{
+  char link[64];
+
+  if (syscall(__NR_fchmodat2, fd, "", mode, AT_EMPTY_PATH) == 0)
+    return 0;
+  if (errno != ENOSYS && errno != EPERM && errno != EINVAL)
+    return -1;
+  snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+  return chmod(link, mode);
+}
+
 static int
 make_node(int rootfd, const char *path, mode_t type, unsigned major, unsigned minor, mode_t mode,
           const oci_device *d, brig_error **err)
 {
   _cleanup_free_ char *dir = strdup(path);
-  _cleanup_close_ int dirfd = -1;
+  _cleanup_close_ int dirfd = -1, node = -1;
+  struct stat nst;
   char *slash, *name;
 
   if (!dir)
@@ -52,17 +75,10 @@ make_node(int rootfd, const char *path, mode_t type, unsigned major, unsigned mi
     _cleanup_close_ int dst = -1, host = -1;
     struct stat st;
 
-    /* runtime-spec config-linux.md: "If a file already exists at path
-     * that does not match the requested device, the runtime MUST generate
-     * an error."  Not followed: a symlink never matches. */
-    if (errno == EEXIST) {
-      if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0 || (st.st_mode & S_IFMT) != type ||
-          (type != S_IFIFO && st.st_rdev != makedev(major, minor)))
-        return brig_fail(err, 0, "device %s: a different file already exists there", path);
-      /* The node the image ships gets the mode and owner asked for (a
-       * 0600 /dev/null would lock out non-root processes). */
+    /* The node the image ships gets the mode and owner asked for (a 0600
+     * /dev/null would lock out non-root processes), checked below. */
+    if (errno == EEXIST)
       goto set_attrs;
-    }
     if (errno != EPERM || type == S_IFIFO)
       return brig_fail(err, errno, "mknod %s", path);
     /* No CAP_MKNOD here (user namespace): bind the host's node, checked
@@ -80,11 +96,23 @@ make_node(int rootfd, const char *path, mode_t type, unsigned major, unsigned mi
     return 0;
   }
 set_attrs:
-  if (fchmodat(dirfd, name, mode, 0) < 0)
+  /* The mode and owner go to the node opened here, never to the name
+   * again: between a check by name and fchmodat(), which follows
+   * symlinks, the name could be swapped for a link to a host file (by
+   * another container sharing this rootfs).  runtime-spec config-linux.md:
+   * "If a file already exists at path that does not match the requested
+   * device, the runtime MUST generate an error."  Not followed: a symlink
+   * never matches. */
+  node = openat(dirfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+  if (node < 0 || fstat(node, &nst) < 0)
+    return brig_fail(err, errno, "device %s", path);
+  if ((nst.st_mode & S_IFMT) != type || (type != S_IFIFO && nst.st_rdev != makedev(major, minor)))
+    return brig_fail(err, 0, "device %s: a different file already exists there", path);
+  if (chmod_fd(node, mode) < 0)
     return brig_fail(err, errno, "chmod %s", path);
   if (d && (d->has_uid || d->has_gid) &&
-      fchownat(dirfd, name, d->has_uid ? d->uid : (uid_t)-1, d->has_gid ? d->gid : (gid_t)-1,
-               AT_SYMLINK_NOFOLLOW) < 0)
+      fchownat(node, "", d->has_uid ? d->uid : (uid_t)-1, d->has_gid ? d->gid : (gid_t)-1,
+               AT_EMPTY_PATH) < 0)
     return brig_fail(err, errno, "chown %s", path);
   return 0;
 }

@@ -141,8 +141,41 @@ if cc -o swap-links "$HELPERS/swap-links.c" 2>cc.err; then
   wait "$swapper" 2>/dev/null
   [ "$fails" -eq 0 ]
   ok $? "a bind source swapped between a directory and a file: 40 mounts, 3 runs, none fails"
+
+  # An image's device node gets linux.devices' fileMode on the node brig
+  # checked, never through a name looked up again: with the node swapped
+  # for a symlink to a host file right after the check, a chmod by name
+  # followed the link and made the host file 0666.  Runs may fail (the
+  # symlink is seen and refused); the host file must keep its mode.  The
+  # rootfs is on a tmpfs if there is one: a rename there takes a few
+  # microseconds (a hundred on ext4), and the window is about one.
+  shm=$(mktemp -d /dev/shm/brig-it.XXXXXX 2>/dev/null) || shm=$TEST_TMP
+  trap 'tap_cleanup; rm -rf "$shm"' EXIT
+  cp -a "$BASE_ROOTFS" "$shm/devroot"
+  mknod "$shm/devroot/dev/x" c 1 3
+  chmod 0600 "$shm/devroot/dev/x"
+  echo secret >hostfile
+  chmod 0600 hostfile
+  ln -s "$TEST_TMP/hostfile" "$shm/devroot/dev/y"
+  new_bundle devswap '.root.path = $root | .root.readonly = false | .process.args = ["true"]
+    | .mounts |= map(select(.destination != "/dev"))
+    | .linux.devices = [range(40) | {"path": "/dev/x", "type": "c", "major": 1, "minor": 3,
+                                      "fileMode": 438}]' --arg root "$shm/devroot"
+  ./swap-links "$shm/devroot/dev/x" "$shm/devroot/dev/y" 60 &
+  swapper=$!
+  for i in $(seq 100); do
+    B run -b devswap dv$i </dev/null >/dev/null 2>&1
+    [ "$(stat -c %a hostfile)" = 600 ] || break
+  done
+  kill "$swapper"
+  wait "$swapper" 2>/dev/null
+  [ "$(stat -c %a hostfile)" = 600 ]
+  ok $? "a device node swapped for a symlink to a host file: the host file keeps its mode ($(stat -c %a hostfile), $i runs)"
+  B delete --force dv$i >/dev/null 2>&1
+  [ "$shm" = "$TEST_TMP" ] || rm -rf "$shm"
 else
   skip "a bind source swapped between a directory and a file" "cannot build helpers/swap-links.c"
+  skip "a device node swapped for a symlink" "cannot build helpers/swap-links.c"
 fi
 
 # Mounts into the container's procfs (CVE-2019-16884, CVE-2023-28642

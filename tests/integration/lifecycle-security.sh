@@ -209,6 +209,14 @@ B run -b lxcfs pv3 </dev/null >lxcfs.out 2>&1
 [ "$(cat lxcfs.out)" = "$(printf '12345.67 890.12\nok')" ]
 ok $? "an lxcfs-style bind onto /proc/uptime, and proc on /proc twice, work"
 [ "$(cat lxcfs.out)" = "$(printf '12345.67 890.12\nok')" ] || sed 's/^/#   /' lxcfs.out
+# A destination the spec names under /proc itself is the spec's choice
+# (Firejail's blacklists mask /proc entries so): taken.
+new_bundle procmask '.process.args = ["sh", "-c", "wc -c </proc/version"]
+  | .mounts += [{"destination": "/proc/version", "type": "bind", "source": "/dev/null",
+                 "options": ["bind", "ro"]}]'
+out=$(B run -b procmask pv4 </dev/null 2>&1)
+[ "$out" = 0 ]
+ok $? "a mount the spec names under /proc (/dev/null over /proc/version) is made ($out)"
 nothing_left "mounts into /proc"
 
 # The init's exe is a sealed memfd, not the brig binary.

@@ -318,7 +318,7 @@ brig_cmd_events(const brig_globals *g, int argc, char **argv, brig_error **err)
   if (brig_container_handle_open(g->root, id, false, &h, err) < 0)
     return brig_error_wrap(err, "events");
   if (strcmp(h.state->status, "stopped") == 0)
-    r = brig_fail(err, 0, "container %s is not running", id);
+    r = brig_fail(err, 0, BRIG_NOT_RUNNING, id);
   else
     r = stats ? emit_stats(&h, id, err) : stream(&h, id, interval, err);
   brig_container_handle_close(&h);

@@ -24,7 +24,8 @@ parse_signal(const char *s)
 
   if (isdigit((unsigned char)*s)) {
     n = strtol(s, &end, 10);
-    return *end || n <= 0 || n >= NSIG ? -1 : (int)n;
+    /* 0 checks that the container runs, as kill(2) and runc do. */
+    return *end || n < 0 || n >= NSIG ? -1 : (int)n;
   }
   if (strncasecmp(s, "SIG", 3) == 0)
     s += 3;

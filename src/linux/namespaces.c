@@ -85,6 +85,19 @@ maps_root(const oci_linux *l)
   return false;
 }
 
+bool
+brig_ns_user_is_late(const oci_linux *l)
+{
+  size_t i;
+
+  if (!l || !l->uid_mappings_len || maps_root(l))
+    return false;
+  for (i = 0; i < l->namespaces_len; i++)
+    if (strcmp(l->namespaces[i].type, "user") == 0)
+      return !l->namespaces[i].path || !l->namespaces[i].path[0];
+  return false;
+}
+
 int
 brig_ns_plan_build(const oci_spec *spec, brig_ns_plan *plan, brig_error **err)
 {

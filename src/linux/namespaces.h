@@ -46,6 +46,10 @@ int brig_ns_check_joined_user_maps(int nsfd, const oci_linux *l, brig_error **er
 
 void brig_ns_plan_close(brig_ns_plan *plan);
 
+/* A new user namespace whose mappings leave root out: the init enters it
+ * at start, last (plan->late_user). */
+bool brig_ns_user_is_late(const oci_linux *l);
+
 /* The namespaces that are not brig's own (CLONE_NEW*): the new ones and
  * those given by a path naming another namespace than brig's. */
 uint64_t brig_ns_own(const brig_ns_plan *plan);

@@ -134,7 +134,7 @@ brig_container_pause(const char *root, const char *id, bool pause, brig_error **
   if (pause && strcmp(h.state->status, "running"))
     r = strcmp(h.state->status, "paused") == 0
             ? brig_fail(err, 0, "container %s is already paused", id)
-            : brig_fail(err, 0, "container %s is not running", id);
+            : brig_fail(err, 0, BRIG_NOT_RUNNING, id);
   else if (!pause && strcmp(h.state->status, "paused"))
     r = brig_fail(err, 0, "container %s is not paused", id);
   else
@@ -153,10 +153,9 @@ brig_container_pids(const char *root, const char *id, pid_t **pids, size_t *n, b
   *n = 0;
   if (brig_container_handle_open(root, id, false, &h, err) < 0)
     return -1;
-  if (strcmp(h.state->status, "stopped") == 0)
-    r = 0; /* nothing left to list (what is left is killed by delete) */
-  else
-    r = brig_cgroup_pids(h.cgroup, pids, n, err);
+  /* Stopped too: without a pid namespace the init's children outlive it
+   * in its cgroup (as runc lists them). */
+  r = h.cgroup ? brig_cgroup_pids(h.cgroup, pids, n, err) : 0;
   brig_container_handle_close(&h);
   return r;
 }
@@ -305,7 +304,7 @@ brig_container_update(const char *root, const char *id, oci_resources *r, brig_e
   if (brig_container_handle_open(root, id, true, &h, err) < 0)
     goto out;
   if (strcmp(h.state->status, "stopped") == 0)
-    brig_fail(err, 0, "container %s is not running", id);
+    brig_fail(err, 0, BRIG_NOT_RUNNING, id);
   else if (brig_cgroup_apply_resources(h.cgroup, r, err) == 0)
     ret = save_merged_spec(&h.cdir, r, err);
   brig_container_handle_close(&h);

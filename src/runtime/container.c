@@ -1069,8 +1069,15 @@ brig_container_kill(const char *root, const char *id, int sig, bool all, brig_er
     return -1;
   }
   pidfd = strcmp(s->status, "stopped") ? brig_pidfd_verified(s->pid, starttime) : -1;
-  if (pidfd < 0) {
-    r = brig_fail(err, 0, "container %s is not running", id);
+  if (pidfd < 0 && all && (cg = brig_container_cgroup_load(&cd, err))) {
+    /* The init is gone, what it left in its cgroup is not (no pid
+     * namespace of its own): containerd's shim kills it with kill --all
+     * once the init exits, as runc allows. */
+    r = brig_cgroup_kill(cg, sig, err);
+    brig_cgroup_free(cg);
+  } else if (pidfd < 0) {
+    brig_error_clear(err);
+    r = brig_fail(err, 0, BRIG_NOT_RUNNING, id);
   } else {
     cg = all ? brig_container_cgroup_load(&cd, err) : NULL;
     if (cg) {

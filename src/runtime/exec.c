@@ -41,6 +41,7 @@
 #include "linux/caps.h"
 #include "linux/cgroup.h"
 #include "linux/lsm.h"
+#include "linux/namespaces.h"
 #include "linux/personality.h"
 #include "linux/resolve.h"
 #include "linux/rlimits.h"
@@ -96,8 +97,10 @@ exec_open_container(exec_ctx *x, brig_error **err)
   x->cgroup = brig_container_cgroup_load(&x->cdir, err);
   if (!x->cgroup && *err)
     return -1;
-  if (strcmp(x->state->status, "running"))
-    return brig_fail(err, 0, "container %s is not running", x->o->id);
+  /* A created container takes exec too, as with runc (containerd's shim
+   * allows exec before start): its namespaces and root are set up. */
+  if (strcmp(x->state->status, "running") && strcmp(x->state->status, "created"))
+    return brig_fail(err, 0, BRIG_NOT_RUNNING, x->o->id);
   if (x->cgroup && brig_cgroup_is_frozen(x->cgroup, &frozen, err) < 0)
     return -1;
   if (frozen)
@@ -121,6 +124,11 @@ exec_load_config(exec_ctx *x, brig_error **err)
     free(perr);
     return -1;
   }
+  /* Not before its init has entered a user namespace made at start: the
+   * process would join brig's instead. */
+  if (strcmp(x->state->status, "created") == 0 && brig_ns_user_is_late(x->config->linux))
+    return brig_fail(
+        err, 0, "container %s is not started yet (its user namespace is made at start)", x->o->id);
   return 0;
 }
 
@@ -208,7 +216,7 @@ exec_find_namespaces(exec_ctx *x, brig_error **err)
   x->init_pidfd = brig_pidfd_verified(x->state->pid, x->starttime);
   if (x->init_pidfd < 0) {
     if (errno == ESRCH)
-      return brig_fail(err, 0, "container %s is not running", x->o->id);
+      return brig_fail(err, 0, BRIG_NOT_RUNNING, x->o->id);
     return brig_fail(err, errno, "pidfd of the container init");
   }
   for (i = 0; i < sizeof(ns) / sizeof(ns[0]); i++) {

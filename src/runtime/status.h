@@ -23,6 +23,11 @@
 #include "util/error.h"
 
 #define BRIG_EXEC_FIFO "exec.fifo"
+/* The error for a command that needs a running container: containerd's
+ * shim and podman look for "container not running" (runc's words) to tell
+ * a process that has already exited from a failure. */
+#define BRIG_NOT_RUNNING "container not running: %s"
+
 /* Present when config.json has no process: start refuses the container. */
 #define BRIG_NO_PROCESS "no-process"
 

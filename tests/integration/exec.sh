@@ -199,13 +199,35 @@ fi
 
 B kill c1 KILL
 wait_stopped c1
-expect_error "stopped container" "brig: exec: container c1 is not running" B exec c1 true
+expect_error "stopped container (runc's words, which engines look for)" \
+  "brig: exec: container not running: c1" B exec c1 true
 B delete c1
 
-new_bundle cr '.process.args = ["true"]'
+# A created container takes exec, as with runc (containerd's shim execs
+# before start), and stays created.
+new_bundle cr '.process.args = ["true"] | .hostname = "made"'
 B create --bundle cr c3 </dev/null >create.out 2>&1
-expect_error "created container" "brig: exec: container c3 is not running" B exec c3 true
+out=$(B exec c3 sh -c 'hostname; exit 5')
+status=$?
+[ "$status" -eq 5 ] && [ "$out" = made ] && [ "$(B state c3 | jq -r .status)" = created ]
+ok $? "exec into a created container: its namespaces, exit status passed on (status $status: $out)"
+B start c3
+ok $? "... and start still works"
 B delete --force c3
+# Not into one whose user namespace the init makes only at start.
+chmod 755 "$TEST_TMP"
+new_bundle crl '.process.args = ["true"] | .linux.namespaces += [{"type": "user"}]
+  | .linux.uidMappings = [{"containerID": 1000, "hostID": 1000, "size": 1}]
+  | .linux.gidMappings = [{"containerID": 1000, "hostID": 1000, "size": 1}]
+  | .process.user = {"uid": 1000, "gid": 1000} | .mounts |= map(select(.type != "sysfs" and .type != "cgroup"))
+  | del(.linux.resources)'
+if B create --bundle crl c4 </dev/null >create4.out 2>&1; then
+  expect_error "exec before start into a container with a late user namespace" \
+    "brig: exec: container c4 is not started yet (its user namespace is made at start)" B exec c4 true
+  B delete --force c4
+else
+  skip "exec before start with a late user namespace" "create failed: $(cat create4.out)"
+fi
 
 nothing_left "exec"
 done_testing

@@ -31,6 +31,7 @@ ok $? "state: running"
 tr '\0' ' ' <"/proc/$(cat "$TEST_TMP/pid")/cmdline" | grep -q "^sleep 100"
 ok $? "the init exec'd process.args"
 expect_error "start twice" "brig: start: cannot start an already running container" B start c1
+check "kill with signal 0 checks that it runs (as kill(2), runc)" B kill c1 0
 expect_error "delete running without --force" \
   "brig: delete: cannot delete container c1 that is not stopped: running" B delete c1
 check "kill KILL" B kill c1 KILL
@@ -38,7 +39,9 @@ wait_stopped c1
 ok $? "state: stopped after kill"
 B state c1 | jq -e '.pid == 0' >/dev/null
 ok $? "stopped container shows pid 0"
-expect_error "kill of a stopped container" "brig: kill: container c1 is not running" B kill c1
+expect_error "kill of a stopped container (runc's words, which engines look for)" \
+  "brig: kill: container not running: c1" B kill c1
+expect_error "signal 0 to a stopped container" "brig: kill: container not running: c1" B kill c1 0
 expect_error "start of a stopped container" "brig: start: cannot start a container that has stopped" B start c1
 check "delete stopped" B delete c1
 expect_error "delete missing" "brig: delete: container c1 does not exist" B delete c1

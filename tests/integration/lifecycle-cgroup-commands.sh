@@ -118,10 +118,10 @@ wait $epid
 status=$?
 [ "$status" -eq 0 ] && [ "$(jq -r 'select(.type == "stats") | .id' "$TEST_TMP/events.out" | grep -c c1)" -ge 2 ]
 ok $? "events --interval 1s: stats every second, exit 0 when the container stops (status $status)"
-expect_error "events on a stopped container" "brig: events: container c1 is not running" \
+expect_error "events on a stopped container" "brig: events: container not running: c1" \
   B events --stats c1
-expect_error "pause a stopped container" "brig: pause: container c1 is not running" B pause c1
-expect_error "update a stopped container" "brig: update: container c1 is not running" \
+expect_error "pause a stopped container" "brig: pause: container not running: c1" B pause c1
+expect_error "update a stopped container" "brig: update: container not running: c1" \
   B update --pids-limit 5 c1
 expect_error "events --interval bad" \
   "brig: events: --interval: expected a positive duration such as 5s, got 'soon'" \
@@ -154,7 +154,7 @@ B delete cp2
 
 # A created container is not running; without a cgroup there is nothing to pause.
 B create --bundle "$TEST_TMP/b1" c1 </dev/null >/dev/null
-expect_error "pause a created container" "brig: pause: container c1 is not running" B pause c1
+expect_error "pause a created container" "brig: pause: container not running: c1" B pause c1
 B delete --force c1
 new_bundle "$TEST_TMP/b2" '.process.args = ["sleep", "100"]'
 "$BRIG" --root "$ROOT" --cgroup-manager disabled run -d --bundle "$TEST_TMP/b2" c2 </dev/null >/dev/null

@@ -200,6 +200,22 @@ if [ ! -d /run/systemd/system ]; then
 else
   skip "--systemd-cgroup without systemd" "systemd runs here"
 fi
+# Without a pid namespace the init's children outlive it: kill --all of
+# the stopped container still reaches them in its cgroup (containerd's
+# shim does that when the init exits, as runc allows).
+new_bundle "$TEST_TMP/bo" '.linux.cgroupsPath = $p | .linux.namespaces |= map(select(.type != "pid"))
+  | .process.args = ["sh", "-c", "sleep 333 & echo $!"]' --arg p "$cgbase/orphans"
+B run -d --bundle "$TEST_TMP/bo" co </dev/null >"$TEST_TMP/orphan" 2>&1
+wait_stopped co
+orphan=$(cat "$TEST_TMP/orphan")
+[ "$(B state co | jq -r .status)" = stopped ] && [ -n "$orphan" ] && kill -0 "$orphan" 2>/dev/null
+ok $? "a stopped container without a pid namespace leaves a process in its cgroup"
+[ "$(B ps --format json co)" = "[$orphan]" ]
+ok $? "ps lists it"
+check "kill --all of the stopped container" B kill --all co KILL
+wait_until test ! -e "/proc/$orphan"
+ok $? "... reaches it"
+B delete co
 nothing_left "cgroups"
 
 done_testing

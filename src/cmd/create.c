@@ -54,8 +54,8 @@ brig_parse_create_args(const brig_globals *g, const char *cmd, bool run_flags, i
   a->opts.root = g->root;
   a->opts.cgroup_manager = g->cgroup_manager;
   a->opts.bundle = ".";
-  optind = 1;
-  while ((c = getopt_long(argc, argv, run_flags ? "+:b:dh" : "+:b:h", options, NULL)) != -1) {
+  optind = 0; /* 0, not 1: glibc then reads this optstring's ordering afresh */
+  while ((c = getopt_long(argc, argv, run_flags ? ":b:dh" : ":b:h", options, NULL)) != -1) {
     switch (c) {
     case 'b':
       a->opts.bundle = optarg;

@@ -22,8 +22,8 @@ brig_cmd_delete(const brig_globals *g, int argc, char **argv, brig_error **err)
   const char *id;
   int c;
 
-  optind = 1;
-  while ((c = getopt_long(argc, argv, "+:fh", options, NULL)) != -1) {
+  optind = 0; /* 0, not 1: glibc then reads this optstring's ordering afresh */
+  while ((c = getopt_long(argc, argv, ":fh", options, NULL)) != -1) {
     switch (c) {
     case 'f':
       force = true;

@@ -292,8 +292,8 @@ brig_cmd_events(const brig_globals *g, int argc, char **argv, brig_error **err)
   const char *id;
   int c, r;
 
-  optind = 1;
-  while ((c = getopt_long(argc, argv, "+:h", options, NULL)) != -1) {
+  optind = 0; /* 0, not 1: glibc then reads this optstring's ordering afresh */
+  while ((c = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
     switch (c) {
     case OPT_STATS:
       stats = true;

@@ -109,7 +109,7 @@ parse_args(const brig_globals *g, int argc, char **argv, exec_args *a, brig_erro
   int c;
 
   o->root = g->root;
-  optind = 1;
+  optind = 0; /* 0, not 1: glibc then reads this optstring's ordering afresh */
   while ((c = getopt_long(argc, argv, "+:p:tde:u:g:c:h", options, NULL)) != -1) {
     switch (c) {
     case 'p':

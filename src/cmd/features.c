@@ -19,8 +19,8 @@ brig_cmd_features(const brig_globals *g, int argc, char **argv, brig_error **err
   int c, r;
 
   (void)g;
-  optind = 1;
-  while ((c = getopt_long(argc, argv, "+:h", options, NULL)) != -1) {
+  optind = 0; /* 0, not 1: glibc then reads this optstring's ordering afresh */
+  while ((c = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
     if (c == 'h') {
       brig_command_help(brig_command_find("features"));
       return 0;

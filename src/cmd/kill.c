@@ -56,8 +56,8 @@ brig_cmd_kill(const brig_globals *g, int argc, char **argv, brig_error **err)
   bool all = false;
   int c, sig = SIGTERM;
 
-  optind = 1;
-  while ((c = getopt_long(argc, argv, "+:ah", options, NULL)) != -1) {
+  optind = 0; /* 0, not 1: glibc then reads this optstring's ordering afresh */
+  while ((c = getopt_long(argc, argv, ":ah", options, NULL)) != -1) {
     switch (c) {
     case 'a':
       all = true;

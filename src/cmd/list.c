@@ -82,8 +82,8 @@ brig_cmd_list(const brig_globals *g, int argc, char **argv, brig_error **err)
   size_t n, i;
   int c, r = 0;
 
-  optind = 1;
-  while ((c = getopt_long(argc, argv, "+:f:qh", options, NULL)) != -1) {
+  optind = 0; /* 0, not 1: glibc then reads this optstring's ordering afresh */
+  while ((c = getopt_long(argc, argv, ":f:qh", options, NULL)) != -1) {
     switch (c) {
     case 'f':
       format = optarg;

@@ -210,7 +210,7 @@ brig_cmd_ps(const brig_globals *g, int argc, char **argv, brig_error **err)
   size_t n = 0, i;
   int c, r;
 
-  optind = 1;
+  optind = 0; /* 0, not 1: glibc then reads this optstring's ordering afresh */
   while ((c = getopt_long(argc, argv, "+:f:h", options, NULL)) != -1) {
     switch (c) {
     case 'f':

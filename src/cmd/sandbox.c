@@ -417,7 +417,7 @@ brig_cmd_sandbox(const brig_globals *g, int argc, char **argv, brig_error **err)
   bool rootless;
   int c, status = 0, r = -1;
 
-  optind = 1;
+  optind = 0; /* 0, not 1: glibc then reads this optstring's ordering afresh */
   while ((c = getopt_long(argc, argv, "+:p:h", options, NULL)) != -1) {
     switch (c) {
     case 'p':

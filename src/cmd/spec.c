@@ -30,8 +30,8 @@ brig_cmd_spec(const brig_globals *g, int argc, char **argv, brig_error **err)
   int c;
 
   (void)g;
-  optind = 1;
-  while ((c = getopt_long(argc, argv, "+:b:h", options, NULL)) != -1) {
+  optind = 0; /* 0, not 1: glibc then reads this optstring's ordering afresh */
+  while ((c = getopt_long(argc, argv, ":b:h", options, NULL)) != -1) {
     switch (c) {
     case 'b':
       bundle = optarg;

@@ -275,8 +275,8 @@ brig_cmd_update(const brig_globals *g, int argc, char **argv, brig_error **err)
   size_t nflags = 0, i;
   int c, idx;
 
-  optind = 1;
-  while ((c = getopt_long(argc, argv, "+:r:h", options, &idx)) != -1) {
+  optind = 0; /* 0, not 1: glibc then reads this optstring's ordering afresh */
+  while ((c = getopt_long(argc, argv, ":r:h", options, &idx)) != -1) {
     switch (c) {
     case 'r':
       resources = optarg;

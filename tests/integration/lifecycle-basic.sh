@@ -46,6 +46,7 @@ expect_error "start of a stopped container" "brig: start: cannot start a contain
 check "delete stopped" B delete c1
 expect_error "delete missing" "brig: delete: container c1 does not exist" B delete c1
 check "delete --force missing exits 0" B delete --force c1
+check "options after the id, as runc takes them (delete ID --force)" B delete c1 --force
 expect_error "state missing" "brig: state: container c1 does not exist" B state c1
 nothing_left "after delete"
 

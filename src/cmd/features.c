@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include <getopt.h>
 #include <stdio.h>
+#include <string.h>
 #include <stdlib.h>
 
 #include "cmd/commands.h"
@@ -39,7 +40,9 @@ brig_cmd_features(const brig_globals *g, int argc, char **argv, brig_error **err
     free(perr);
     return -1;
   }
-  printf("%s\n", json);
+  fputs(json, stdout);
+  if (!*json || json[strlen(json) - 1] != '\n') /* one newline at the end */
+    putchar('\n');
   free(json);
   return 0;
 }

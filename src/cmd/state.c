@@ -29,8 +29,10 @@ brig_cmd_state(const brig_globals *g, int argc, char **argv, brig_error **err)
     return -1;
   }
   oci_state_free(s);
+  /* One newline at the end (yajl's pretty printer may have put it). */
   fwrite(json, 1, len, stdout);
-  putchar('\n');
+  if (len == 0 || json[len - 1] != '\n')
+    putchar('\n');
   free(json);
   return 0;
 }

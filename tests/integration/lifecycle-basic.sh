@@ -28,6 +28,8 @@ ok $? "list --format json"
 check "start" B start c1
 [ "$(B state c1 | jq -r .status)" = running ]
 ok $? "state: running"
+[ "$(B state c1 | tail -c 2 | od -An -c | tr -d ' ')" = '}\n' ]
+ok $? "state ends with one newline"
 tr '\0' ' ' <"/proc/$(cat "$TEST_TMP/pid")/cmdline" | grep -q "^sleep 100"
 ok $? "the init exec'd process.args"
 expect_error "start twice" "brig: start: cannot start an already running container" B start c1

@@ -71,7 +71,13 @@ oci_namespace *fj_ns_ensure(struct fj_conv *c, const char *type);
 char *fj_host_path(const struct fj_conv *c, const char *path);
 /* Globs pattern through opts->glob; returns the number of matches. */
 size_t fj_glob(struct fj_conv *c, const char *pattern, struct brig_fj_match **m);
+/* Whether path (or the first match of a pattern) exists in the tree; its
+ * type and whether it is a symlink, when asked. */
+bool fj_exists(struct fj_conv *c, const char *path, enum brig_fj_ftype *type, bool *symlink);
 bool fj_has_glob(const char *s);
+/* root + path for the default callbacks (root's trailing slashes dropped,
+ * their count-less length in *root_len when asked); NULL on ENOMEM. */
+char *fj_root_join(const char *root, const char *path, size_t *root_len);
 /* What PATH of the tree resolves to, through opts->node (node->real to free). */
 bool fj_node(struct fj_conv *c, const char *path, struct brig_fj_node *node);
 

@@ -123,14 +123,11 @@ struct resolver {
 int
 brig_fj_open_default(void *opaque, const char *root, const char *path)
 {
-  size_t rl = strlen(root);
-  char *full;
+  char *full = fj_root_join(root, path, NULL);
   int fd;
 
   (void)opaque;
-  while (rl > 0 && root[rl - 1] == '/')
-    rl--;
-  if (asprintf(&full, "%.*s%s", (int)rl, root, path) < 0) {
+  if (!full) {
     errno = ENOMEM;
     return -1;
   }
@@ -540,12 +537,9 @@ search_dirs(struct resolver *r)
 static bool
 is_type(struct resolver *r, const char *path, enum brig_fj_ftype type)
 {
-  struct brig_fj_match *x;
-  size_t n = fj_glob(r->c, path, &x);
-  bool hit = n && x[0].type == type;
+  enum brig_fj_ftype t;
 
-  brig_fj_matches_free(x, n);
-  return hit;
+  return fj_exists(r->c, path, &t, NULL) && t == type;
 }
 
 /* process.args[0] as execvp(3) finds it: a path (relative to

@@ -241,20 +241,6 @@ mask_pattern(struct mstate *m, const char *pattern, const struct fj_strv *except
   brig_fj_matches_free(x, n);
 }
 
-static bool
-exists(struct mstate *m, const char *path, enum brig_fj_ftype *type, bool *symlink)
-{
-  struct brig_fj_match *x;
-  size_t n = fj_glob(m->c, path, &x);
-
-  if (n && type)
-    *type = x[0].type;
-  if (n && symlink)
-    *symlink = x[0].symlink;
-  brig_fj_matches_free(x, n);
-  return n > 0;
-}
-
 static void
 baseline(struct mstate *m)
 {
@@ -280,29 +266,30 @@ baseline(struct mstate *m)
   const char *home = c->opts->home;
 
   group_begin(m);
-  if (!c->has_kind[BRIG_FJ_WRITABLE_ETC] && exists(m, "/etc", NULL, NULL))
+  if (!c->has_kind[BRIG_FJ_WRITABLE_ETC] && fj_exists(m->c, "/etc", NULL, NULL))
     bind(m, "/etc", "/etc", true, NULL, true);
-  if (!c->has_kind[BRIG_FJ_WRITABLE_VAR] && exists(m, "/var", NULL, NULL))
+  if (!c->has_kind[BRIG_FJ_WRITABLE_VAR] && fj_exists(m->c, "/var", NULL, NULL))
     bind(m, "/var", "/var", true, NULL, true);
-  if (exists(m, "/usr", NULL, NULL))
+  if (fj_exists(m->c, "/usr", NULL, NULL))
     bind(m, "/usr", "/usr", true, NULL, true);
   /* Only over what exists: with the host's / as root, a missing mount
    * point would be created on the host. */
-  if (exists(m, "/var/lock", NULL, NULL))
+  if (fj_exists(m->c, "/var/lock", NULL, NULL))
     tmpfs_over(m, "/var/lock", "1777", false);
-  if (!c->has_kind[BRIG_FJ_KEEP_VAR_TMP] && exists(m, "/var/tmp", NULL, NULL))
+  if (!c->has_kind[BRIG_FJ_KEEP_VAR_TMP] && fj_exists(m->c, "/var/tmp", NULL, NULL))
     tmpfs_over(m, "/var/tmp", "1777", false);
-  if (!c->has_kind[BRIG_FJ_WRITABLE_VAR_LOG] && exists(m, "/var/log", NULL, NULL))
+  if (!c->has_kind[BRIG_FJ_WRITABLE_VAR_LOG] && fj_exists(m->c, "/var/log", NULL, NULL))
     tmpfs_over(m, "/var/log", "755", false);
   if (!c->has_kind[BRIG_FJ_ALLUSERS]) {
     /* Firejail shows only the user's own home under /home, and hides
      * /root from other users. */
-    if (under(home, "/home") && strcmp(home, "/home") != 0 && exists(m, "/home", NULL, NULL)) {
+    if (under(home, "/home") && strcmp(home, "/home") != 0 &&
+        fj_exists(m->c, "/home", NULL, NULL)) {
       tmpfs_over(m, "/home", "755", false);
-      if (exists(m, home, NULL, NULL))
+      if (fj_exists(m->c, home, NULL, NULL))
         bind(m, home, home, false, NULL, true);
     }
-    if (c->opts->uid != 0 && strcmp(home, "/root") != 0 && exists(m, "/root", NULL, NULL))
+    if (c->opts->uid != 0 && strcmp(home, "/root") != 0 && fj_exists(m->c, "/root", NULL, NULL))
       tmpfs_over(m, "/root", "700", false);
   }
   for (size_t i = 0; i < sizeof(masked) / sizeof(masked[0]); i++)
@@ -340,7 +327,7 @@ merged_list(const struct fj_conv *c, size_t at, struct fj_strv *out)
 static void
 private_dir(struct mstate *m, const char *dir, const struct fj_strv *list)
 {
-  if (!exists(m, dir, NULL, NULL))
+  if (!fj_exists(m->c, dir, NULL, NULL))
     return;
   group_begin(m);
   tmpfs_over(m, dir, "755", false);
@@ -380,7 +367,7 @@ private_bin(struct mstate *m, const struct fj_strv *list)
     enum brig_fj_ftype t;
     bool link = false;
 
-    real[i] = exists(m, dirs[i], &t, &link) && t == BRIG_FJ_FT_DIR && !link;
+    real[i] = fj_exists(m->c, dirs[i], &t, &link) && t == BRIG_FJ_FT_DIR && !link;
     if (real[i])
       tmpfs_over(m, dirs[i], "755", false);
   }
@@ -411,7 +398,7 @@ home_usable(struct mstate *m, const struct brig_fj_directive *d)
     fj_warn(m->c, d, "the user has no home directory (HOME is /)");
     return false;
   }
-  if (!exists(m, home, NULL, NULL)) {
+  if (!fj_exists(m->c, home, NULL, NULL)) {
     fj_warn(m->c, d, "the home directory %s does not exist", home);
     return false;
   }
@@ -434,7 +421,7 @@ privates(struct mstate *m)
       if (!home_usable(m, d))
         break;
       if (d->arg) {
-        if (exists(m, d->arg, NULL, NULL))
+        if (fj_exists(m->c, d->arg, NULL, NULL))
           bind(m, home, d->arg, false, NULL, false);
         else
           fj_warn(c, d, "%s does not exist, home not replaced", d->arg);
@@ -460,17 +447,17 @@ privates(struct mstate *m)
       }
       break;
     case BRIG_FJ_PRIVATE_TMP:
-      if (!exists(m, "/tmp", NULL, NULL))
+      if (!fj_exists(m->c, "/tmp", NULL, NULL))
         break;
       tmpfs_over(m, "/tmp", "1777", false);
       /* Firejail keeps the X11 sockets */
-      if (exists(m, "/tmp/.X11-unix", NULL, NULL))
+      if (fj_exists(m->c, "/tmp/.X11-unix", NULL, NULL))
         bind(m, "/tmp/.X11-unix", "/tmp/.X11-unix", true, NULL, true);
       break;
     case BRIG_FJ_PRIVATE_CACHE: {
       char *cache = fj_xasprintf("%s/.cache", home);
 
-      if (strcmp(home, "/") != 0 && exists(m, cache, NULL, NULL))
+      if (strcmp(home, "/") != 0 && fj_exists(m->c, cache, NULL, NULL))
         tmpfs_over(m, cache, "700", true);
       free(cache);
       break;
@@ -542,7 +529,7 @@ private_lib(struct mstate *m)
     enum brig_fj_ftype t;
     bool link = false;
 
-    if (exists(m, fj_lib_dirs[i], &t, &link) && t == BRIG_FJ_FT_DIR && !link &&
+    if (fj_exists(m->c, fj_lib_dirs[i], &t, &link) && t == BRIG_FJ_FT_DIR && !link &&
         visible(m, fj_lib_dirs[i]))
       dirs[nd++] = fj_lib_dirs[i];
   }
@@ -661,7 +648,7 @@ etc(struct mstate *m)
 
     if (d->kind != BRIG_FJ_HOSTS_FILE)
       continue;
-    if (exists(m, d->arg, NULL, NULL))
+    if (fj_exists(m->c, d->arg, NULL, NULL))
       bind(m, "/etc/hosts", d->arg, true, NULL, false);
     else
       fj_warn(c, d, "%s does not exist", d->arg);
@@ -743,15 +730,15 @@ whitelists(struct mstate *m)
     const char *t = tops.v[i];
     bool home = strcmp(t, c->opts->home) == 0;
 
-    if (!exists(m, t, NULL, NULL) || !visible(m, t))
+    if (!fj_exists(m->c, t, NULL, NULL) || !visible(m, t))
       continue;
     tmpfs_over(m, t, strcmp(t, "/tmp") == 0 ? "1777" : "755", home || strcmp(t, c->runuser) == 0);
-    if (strcmp(t, "/tmp") == 0 && exists(m, "/tmp/.X11-unix", NULL, NULL) &&
+    if (strcmp(t, "/tmp") == 0 && fj_exists(m->c, "/tmp/.X11-unix", NULL, NULL) &&
         !fj_strv_contains(&paths, "/tmp/.X11-unix"))
       bind(m, "/tmp/.X11-unix", "/tmp/.X11-unix", false, NULL, true);
     /* the user's runtime directory stays (it has its own whitelist top) */
     if (strcmp(t, "/run") == 0 && !fj_strv_contains(&tops, c->runuser) &&
-        exists(m, c->runuser, NULL, NULL))
+        fj_exists(m->c, c->runuser, NULL, NULL))
       bind(m, c->runuser, c->runuser, false, NULL, true);
   }
   for (size_t i = 0; i < paths.n; i++)
@@ -817,13 +804,13 @@ ordered(struct mstate *m)
       brig_fj_matches_free(x, n);
       break;
     case BRIG_FJ_TMPFS:
-      if (exists(m, d->arg, NULL, NULL))
+      if (fj_exists(m->c, d->arg, NULL, NULL))
         tmpfs_over(m, d->arg, "755", false);
       else
         fj_warn(c, d, "%s does not exist", d->arg);
       break;
     case BRIG_FJ_BIND:
-      if (d->argc == 2 && exists(m, d->argv[0], NULL, NULL))
+      if (d->argc == 2 && fj_exists(m->c, d->argv[0], NULL, NULL))
         bind(m, d->argv[1], d->argv[0], false, NULL, false);
       else
         fj_warn(c, d, "%s does not exist", d->argc ? d->argv[0] : "");

@@ -296,6 +296,21 @@ fj_host_path(const struct fj_conv *c, const char *path)
   return fj_xasprintf("%.*s%s", (int)rl, c->root, path);
 }
 
+char *
+fj_root_join(const char *root, const char *path, size_t *root_len)
+{
+  size_t rl = strlen(root);
+  char *full;
+
+  while (rl > 0 && root[rl - 1] == '/')
+    rl--;
+  if (root_len)
+    *root_len = rl;
+  if (asprintf(&full, "%.*s%s", (int)rl, root, path) < 0)
+    return NULL;
+  return full;
+}
+
 bool
 fj_has_glob(const char *s)
 {
@@ -314,6 +329,20 @@ fj_glob(struct fj_conv *c, const char *pattern, struct brig_fj_match **m)
     return 0;
   }
   return n;
+}
+
+bool
+fj_exists(struct fj_conv *c, const char *path, enum brig_fj_ftype *type, bool *symlink)
+{
+  struct brig_fj_match *x;
+  size_t n = fj_glob(c, path, &x);
+
+  if (n && type)
+    *type = x[0].type;
+  if (n && symlink)
+    *symlink = x[0].symlink;
+  brig_fj_matches_free(x, n);
+  return n > 0;
 }
 
 void
@@ -343,7 +372,7 @@ int
 brig_fj_glob_default(void *opaque, const char *root, const char *pattern,
                      struct brig_fj_match **matches, size_t *n)
 {
-  size_t rl = strlen(root);
+  size_t rl;
   char *full;
   glob_t g;
   int r;
@@ -351,11 +380,10 @@ brig_fj_glob_default(void *opaque, const char *root, const char *pattern,
   (void)opaque;
   *matches = NULL;
   *n = 0;
-  while (rl > 0 && root[rl - 1] == '/')
-    rl--;
   if (fj_has_glob(root))
     return EINVAL; /* the root itself would be taken as a pattern */
-  if (asprintf(&full, "%.*s%s", (int)rl, root, pattern) < 0)
+  full = fj_root_join(root, pattern, &rl);
+  if (!full)
     return ENOMEM;
   if (!fj_has_glob(pattern)) {
     struct stat st;
@@ -405,16 +433,15 @@ brig_fj_glob_default(void *opaque, const char *root, const char *pattern,
 int
 brig_fj_node_default(void *opaque, const char *root, const char *path, struct brig_fj_node *node)
 {
-  size_t rl = strlen(root);
+  size_t rl;
   struct stat st;
   char *full, *real;
   int r = 0;
 
   (void)opaque;
   memset(node, 0, sizeof(*node));
-  while (rl > 0 && root[rl - 1] == '/')
-    rl--;
-  if (asprintf(&full, "%.*s%s", (int)rl, root, path) < 0)
+  full = fj_root_join(root, path, &rl);
+  if (!full)
     return ENOMEM;
   real = realpath(full, NULL);
   if (!real || stat(real, &st) < 0)

@@ -1,5 +1,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stdlib.h>
+#include <stdio.h>
 #include <fcntl.h>
 #include <string.h>
 #include <sys/mount.h>
@@ -93,4 +95,18 @@ brig_rootfs_finish(const oci_spec *spec, brig_error **err)
       brig_mount_set_attr(AT_FDCWD, "/", false, MOUNT_ATTR_RDONLY, 0, 0) < 0)
     return brig_fail(err, errno, "make root read-only");
   return 0;
+}
+
+char *
+brig_rootfs_path(const oci_spec *spec, const char *bundle)
+{
+  char *p;
+
+  if (!spec->root || !spec->root->path)
+    return NULL;
+  if (spec->root->path[0] == '/')
+    return strdup(spec->root->path);
+  if (asprintf(&p, "%s/%s", bundle, spec->root->path) < 0)
+    return NULL;
+  return p;
 }

@@ -36,6 +36,7 @@
 #include <unistd.h>
 
 #include "linux/resolve.h"
+#include "linux/rootfs.h"
 #include "policy/firejail/to-oci.h"
 #include "runtime/annotations.h"
 #include "util/cleanup.h"
@@ -738,20 +739,6 @@ machine_id_file(oci_spec *spec, const struct tree *t, const char *state_dir, bri
                          BRIG_FJ_ANN_MACHINE_ID, err);
 }
 
-static char *
-rootfs_path(const oci_spec *spec, const char *bundle)
-{
-  char *p;
-
-  if (!spec->root || !spec->root->path)
-    return NULL;
-  if (spec->root->path[0] == '/')
-    return strdup(spec->root->path);
-  if (asprintf(&p, "%s/%s", bundle, spec->root->path) < 0)
-    return NULL;
-  return p;
-}
-
 static int
 open_rootfs(const oci_spec *spec, const char *rootfs, struct tree *t, brig_error **err)
 {
@@ -793,7 +780,7 @@ brig_annotations_apply(oci_spec *spec, const char *bundle, const char *state_dir
 
   if (!profile && !converted)
     return 0;
-  rootfs = rootfs_path(spec, bundle);
+  rootfs = brig_rootfs_path(spec, bundle);
   if (open_rootfs(spec, rootfs, &t, err) < 0)
     return -1;
   /* The home once, for the conversion and for its mkdir/mkfile paths. */

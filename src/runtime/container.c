@@ -22,6 +22,7 @@
 #include "linux/mounts.h"
 #include "linux/namespaces.h"
 #include "linux/rlimits.h"
+#include "linux/rootfs.h"
 #include "linux/sysctl.h"
 #include "runtime/annotations.h"
 #include "runtime/container.h"
@@ -174,10 +175,7 @@ validate_spec(create_ctx *c, brig_error **err)
     return -1;
   if (!s->root || !s->root->path)
     return brig_fail(err, 0, "config.json: root.path: is required");
-  if (s->root->path[0] == '/')
-    c->rootfs = strdup(s->root->path);
-  else if (asprintf(&c->rootfs, "%s/%s", c->bundle, s->root->path) < 0)
-    c->rootfs = NULL;
+  c->rootfs = brig_rootfs_path(s, c->bundle);
   if (!c->rootfs)
     return brig_fail(err, ENOMEM, "root.path");
   if (stat(c->rootfs, &st) < 0)

@@ -79,6 +79,9 @@ brig_caps_grantable(bool user_namespace)
   cap_t own = user_namespace ? NULL : cap_get_proc();
   uint64_t can = 0;
 
+  if (!user_namespace && !own)
+    return ~UINT64_C(0); /* cannot tell: limit nothing, capset() will say */
+
   for (v = 0; v < max && v < 64; v++) {
     cap_flag_value_t on = CAP_CLEAR;
 

@@ -86,6 +86,17 @@ maps_root(const oci_linux *l)
 }
 
 bool
+brig_ns_has_new_time(const oci_linux *l)
+{
+  size_t i;
+
+  for (i = 0; l && i < l->namespaces_len; i++)
+    if (strcmp(l->namespaces[i].type, "time") == 0)
+      return !l->namespaces[i].path || !l->namespaces[i].path[0];
+  return false;
+}
+
+bool
 brig_ns_user_is_late(const oci_linux *l)
 {
   size_t i;

@@ -50,6 +50,10 @@ void brig_ns_plan_close(brig_ns_plan *plan);
  * at start, last (plan->late_user). */
 bool brig_ns_user_is_late(const oci_linux *l);
 
+/* A new time namespace: unshared by the init, it is only its children's
+ * (time_for_children) until the init execs at start. */
+bool brig_ns_has_new_time(const oci_linux *l);
+
 /* The namespaces that are not brig's own (CLONE_NEW*): the new ones and
  * those given by a path naming another namespace than brig's. */
 uint64_t brig_ns_own(const brig_ns_plan *plan);

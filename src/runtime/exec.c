@@ -124,11 +124,15 @@ exec_load_config(exec_ctx *x, brig_error **err)
     free(perr);
     return -1;
   }
-  /* Not before its init has entered a user namespace made at start: the
-   * process would join brig's instead. */
+  /* Not before its init has entered a user namespace made at start, or
+   * when it has a time namespace, which applies to the init only from its
+   * exec on: the process would join brig's instead. */
   if (strcmp(x->state->status, "created") == 0 && brig_ns_user_is_late(x->config->linux))
     return brig_fail(
         err, 0, "container %s is not started yet (its user namespace is made at start)", x->o->id);
+  if (strcmp(x->state->status, "created") == 0 && brig_ns_has_new_time(x->config->linux))
+    return brig_fail(
+        err, 0, "container %s is not started yet (its time namespace applies at start)", x->o->id);
   return 0;
 }
 

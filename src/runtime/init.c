@@ -214,20 +214,28 @@ init_finish_rootfs(brig_init_ctx *ctx, brig_error **err)
   const oci_linux *l = ctx->spec->linux;
   int root;
 
-  /* The cwd, created when missing (as runc does) before the root turns
-   * read-only, is opened now, inside the new root: resolved there without
-   * magic links, so that a symlink of the image through /proc/self/fd/N
-   * cannot make the init create or enter a directory of the host while it
-   * still holds fds of the host (CVE-2024-21626 class). */
+  /* The cwd is created when missing (as runc does) before the root turns
+   * read-only, and opened once the masks and read-only paths are on: an fd
+   * taken earlier would keep the process under them (a cwd below
+   * /proc/sys would be writable).  Both lookups are inside the new root
+   * without magic links, so that a symlink of the image through
+   * /proc/self/fd/N cannot make the init create or enter a directory of
+   * the host while it still holds fds of the host (CVE-2024-21626 class). */
   root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
   cwd_fd = root < 0 ? -1 : brig_open_in_root(root, ctx->spec->process->cwd, BRIG_CREATE_DIR);
-  cwd_errno = errno;
+  if (cwd_fd >= 0)
+    close(cwd_fd);
   if (root >= 0)
     close(root);
   if (brig_sysctl_apply(proc_fd, l, err) < 0 || brig_mounts_mask(l, &mask_prep, err) < 0 ||
       brig_mounts_readonly(l, err) < 0 || brig_rootfs_finish(ctx->spec, err) < 0)
     return -1;
   brig_mask_prep_close(&mask_prep);
+  root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  cwd_fd = root < 0 ? -1 : brig_openat_in_root(root, ctx->spec->process->cwd, O_PATH | O_DIRECTORY);
+  cwd_errno = errno;
+  if (root >= 0)
+    close(root);
   return 0;
 }
 

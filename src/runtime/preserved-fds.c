@@ -110,7 +110,9 @@ requested(int argc, char **argv)
 int
 brig_preserved_fds_reserve(int argc, char **argv, brig_error **err)
 {
-  long want = requested(argc, argv) + brig_listen_fds();
+  long asked = requested(argc, argv), listen = brig_listen_fds();
+  /* No overflow where long is 32 bits: asked can be INT_MAX. */
+  long want = asked > INT_MAX - listen ? INT_MAX : asked + listen;
   int n = brig_preserved_fds_cap(want), null = -1, fd;
 
   for (fd = 3; fd < 3 + n; fd++) {

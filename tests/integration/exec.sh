@@ -214,6 +214,14 @@ ok $? "exec into a created container: its namespaces, exit status passed on (sta
 B start c3
 ok $? "... and start still works"
 B delete --force c3
+# Nor into one with a time namespace, which is the init's only from its
+# exec at start (before, exec would run on brig's clocks).
+new_bundle crt '.process.args = ["true"] | .linux.namespaces += [{"type": "time"}]
+  | .linux.timeOffsets = {"monotonic": {"secs": 1000000}}'
+B create --bundle crt c5 </dev/null >/dev/null 2>&1
+expect_error "exec before start into a container with a time namespace" \
+  "brig: exec: container c5 is not started yet (its time namespace applies at start)" B exec c5 true
+B delete --force c5
 # Not into one whose user namespace the init makes only at start.
 chmod 755 "$TEST_TMP"
 new_bundle crl '.process.args = ["true"] | .linux.namespaces += [{"type": "user"}]

@@ -113,6 +113,17 @@ for n in $(seq 3 30); do
 done
 [ -z "$(ls -A cwd-host)" ]
 ok $? "init: a cwd through /proc/self/fd/N is never made on the host ($(ls cwd-host | tr '\n' ' '))"
+# The cwd is entered as the mounts leave it: under a read-only path it is
+# read-only, under a masked directory it is empty (an fd taken before the
+# masks would keep the process beneath them).
+new_bundle cwdro '.process.cwd = "/proc/sys/kernel" | .process.args = ["sh", "-c", "echo x >./domainname && echo written"]'
+out=$(B run -b cwdro cr1 </dev/null 2>&1)
+echo "$out" | grep -q "Read-only file system" && ! echo "$out" | grep -q written
+ok $? "a cwd under a readonlyPath is read-only (./domainname: $out)"
+new_bundle cwdmask '.process.cwd = "/sys/firmware" | .process.args = ["sh", "-c", "ls -A . | wc -l"]'
+out=$(B run -b cwdmask cr2 </dev/null 2>&1)
+[ "$out" = 0 ]
+ok $? "a cwd under a masked directory sees it empty ($out entries)"
 nothing_left "magic links"
 
 # A bind mount's source is resolved once (open_tree, then fstat of the

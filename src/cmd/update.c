@@ -158,7 +158,9 @@ load_resources(const char *path, brig_error **err)
   }
   if (!data)
     return NULL;
-  r = oci_parse_data(&oci_resources_desc, "resources.json", data, len, NULL, &perr);
+  /* Errors name where the JSON came from: the file, or stdin. */
+  r = oci_parse_data(&oci_resources_desc, strcmp(path, "-") == 0 ? "stdin" : path, data, len, NULL,
+                     &perr);
   if (!r) {
     brig_fail(err, 0, "%s", perr);
     free(perr);

@@ -97,9 +97,12 @@ echo '{"pids":{"limit":60}}' >"$TEST_TMP/res.json"
 B update --resources "$TEST_TMP/res.json" --pids-limit 70 c1 && [ "$(cg pids pids.max)" = 70 ]
 ok $? "a flag overrides the file"
 echo '{"memory":{"limit":"64m"}}' >"$TEST_TMP/bad.json"
-expect_error "bad resources JSON" \
-  "brig: update: resources.json: memory.limit: expected an integer, got a string" \
+expect_error "bad resources JSON: the error names the file and the field" \
+  "brig: update: $TEST_TMP/bad.json: memory.limit: expected an integer, got a string" \
   B update --resources "$TEST_TMP/bad.json" c1
+expect_error "bad resources JSON on stdin" \
+  "brig: update: stdin: memory.limit: expected an integer, got a string" \
+  B update --resources - c1 <"$TEST_TMP/bad.json"
 expect_error "bad memory value" "brig: update: invalid value for memory: '12x'" B update --memory 12x c1
 
 # ---- events ----

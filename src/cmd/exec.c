@@ -193,8 +193,12 @@ brig_cmd_exec(const brig_globals *g, int argc, char **argv, brig_error **err)
   int r, status = 0;
 
   r = parse_args(g, argc, argv, &a, err);
-  if (r == 0 && (brig_sealed_exe_ensure(err) < 0 || brig_container_exec(&a.o, &status, err) < 0))
+  if (r == 0 && (brig_sealed_exe_ensure(err) < 0 || brig_container_exec(&a.o, &status, err) < 0)) {
     r = brig_error_wrap(err, "exec");
+    /* As runc: 255, which a process's own exit status 1 cannot be taken
+     * for. */
+    (*err)->status = 255;
+  }
   free(a.env);
   free(a.caps);
   free(a.gids);

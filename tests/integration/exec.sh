@@ -139,6 +139,9 @@ expect_error "process.json gets the checks config.json's process gets" \
   "brig: exec: process.json: scheduler.nice: 30 is outside -20..19" \
   B exec --process badprio.json c1
 expect_error "missing container" "brig: exec: container nope does not exist" B exec nope true
+B exec nope true 2>/dev/null
+[ $? -eq 255 ]
+ok $? "exec's own failure exits 255 (as runc), not a status the process could have"
 expect_error "missing command" "brig: exec: missing command (or --process FILE)" B exec c1
 B exec --cgroup /other c1 true 2>cg.err
 grep -q "^brig: exec: --cgroup /other: only the container's own cgroup (.*) is supported$" cg.err

@@ -151,42 +151,24 @@ set_flags(cap_t c, cap_flag_t flag, uint64_t set)
   return 0;
 }
 
-/* Without process.capabilities the sets stay as the caller's, except the
- * inheritable and ambient ones, which are emptied: only what the spec lists
- * may be inherited (CVE-2022-29162 class), for the init as for exec. */
-static int
-clear_inheritable(brig_error **err)
-{
-  cap_t c = cap_get_proc();
-
-  if (!c)
-    return brig_fail(err, errno, "capabilities");
-  if (cap_clear_flag(c, CAP_INHERITABLE) < 0 || cap_set_proc(c) < 0) {
-    int saved = errno;
-
-    cap_free(c);
-    return brig_fail(err, saved, "clear the inheritable capabilities");
-  }
-  cap_free(c);
-  if (cap_reset_ambient() < 0 && errno != EINVAL)
-    return brig_fail(err, errno, "reset ambient capabilities");
-  return 0;
-}
-
 int
 brig_caps_apply(const brig_caps *caps, brig_error **err)
 {
   cap_value_t v, max = (cap_value_t)cap_max_bits();
   cap_t c;
+  bool bad;
 
-  if (!caps->present)
-    return clear_inheritable(err);
-  c = cap_init();
+  /* Without process.capabilities the sets stay as the caller's, except
+   * the inheritable and ambient ones, which are emptied: only what the
+   * spec lists may be inherited (CVE-2022-29162 class). */
+  c = caps->present ? cap_init() : cap_get_proc();
   if (!c)
     return brig_fail(err, errno, "capabilities");
-  if (set_flags(c, CAP_EFFECTIVE, caps->effective) < 0 ||
-      set_flags(c, CAP_PERMITTED, caps->permitted) < 0 ||
-      set_flags(c, CAP_INHERITABLE, caps->inheritable) < 0 || cap_set_proc(c) < 0) {
+  bad = caps->present ? set_flags(c, CAP_EFFECTIVE, caps->effective) < 0 ||
+                            set_flags(c, CAP_PERMITTED, caps->permitted) < 0 ||
+                            set_flags(c, CAP_INHERITABLE, caps->inheritable) < 0
+                      : cap_clear_flag(c, CAP_INHERITABLE) < 0;
+  if (bad || cap_set_proc(c) < 0) {
     int saved = errno;
 
     cap_free(c);
@@ -195,6 +177,8 @@ brig_caps_apply(const brig_caps *caps, brig_error **err)
   cap_free(c);
   if (cap_reset_ambient() < 0 && errno != EINVAL)
     return brig_fail(err, errno, "reset ambient capabilities");
+  if (!caps->present)
+    return 0;
   /* The kernel raises an ambient capability only if it is permitted and
    * inheritable; like runc, others are skipped rather than failing. */
   for (v = 0; v < max && v < 64; v++) {

@@ -16,39 +16,12 @@
 /* The inode number of every procfs root (fs/proc/root.c). */
 #define PROC_ROOT_INO 1
 
-/* What lxcfs binds over /proc (runc's list): read-only views of the
- * container's share of the host, nothing the kernel or an LSM trusts. */
-static const char *const lxcfs_files[] = {
-  "/proc/cpuinfo", "/proc/diskstats",
-  "/proc/meminfo", "/proc/stat",
-  "/proc/swaps",   "/proc/uptime",
-  "/proc/loadavg", "/proc/slabinfo",
-  "/proc/net/dev", "/proc/sys/kernel/ns_last_pid",
-};
-
 static bool
 on_procfs(int fd, struct stat *st)
 {
   struct statfs sfs;
 
   return fstatfs(fd, &sfs) == 0 && sfs.f_type == PROC_SUPER_MAGIC && fstat(fd, st) == 0;
-}
-
-/* dst is the file one of lxcfs_files names in this rootfs: compared by
- * inode, not by name, so a path through a symlink counts as its target. */
-static bool
-is_lxcfs_file(int rootfd, const struct stat *dst)
-{
-  size_t i;
-
-  for (i = 0; i < sizeof(lxcfs_files) / sizeof(lxcfs_files[0]); i++) {
-    _cleanup_close_ int fd = brig_openat_in_root(rootfd, lxcfs_files[i], O_PATH | O_NOFOLLOW);
-    struct stat st;
-
-    if (fd >= 0 && fstat(fd, &st) == 0 && st.st_dev == dst->st_dev && st.st_ino == dst->st_ino)
-      return true;
-  }
-  return false;
 }
 
 /* For the message: where dst is in the container (its host path less the
@@ -74,8 +47,8 @@ container_path(int rootfd, int dst, char *out, size_t size)
 }
 
 /* Is where (the destination as resolved) the very path the spec gives,
- * under /proc?  Then the spec asked for /proc itself (Firejail's
- * blacklists and read-only paths are such mounts), not an image symlink
+ * under /proc?  Then the spec asked for /proc itself (lxcfs's files over
+ * /proc/uptime and the like, Firejail's blacklists), not an image symlink
  * that led elsewhere into it. */
 static bool
 named_in_proc(const char *destination, const char *where)
@@ -113,8 +86,6 @@ brig_mount_check_proc(const oci_mount *m, const char *type, int tree, int rootfd
       return 0;
     if (tree >= 0 && on_procfs(tree, &src) && src.st_ino == PROC_ROOT_INO)
       return 0;
-  } else if (is_lxcfs_file(rootfd, &st)) {
-    return 0;
   }
   container_path(rootfd, dst, where, sizeof(where));
   if (*where && named_in_proc(m->destination, where))

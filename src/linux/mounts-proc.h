@@ -4,10 +4,10 @@
  * the /proc mounted there a moment before.  A volume over /proc/self/attr
  * fakes the files the LSM label is written to, so the process would run
  * unconfined (CVE-2019-16884, CVE-2023-28642); one over /proc/sys fakes
- * the sysctls.  Inside procfs brig mounts only proc itself on /proc, the
- * few files lxcfs emulates (runc's list), and what the spec names there
- * literally (Firejail's blacklists over /proc entries): a destination the
- * image's symlinks led into /proc is refused. */
+ * the sysctls.  Inside procfs brig mounts only proc itself on /proc and
+ * what the spec names there literally (lxcfs's files, Firejail's
+ * blacklists over /proc entries): a destination the image's symlinks led
+ * into /proc is refused. */
 #ifndef BRIG_LINUX_MOUNTS_PROC_H
 #define BRIG_LINUX_MOUNTS_PROC_H
 

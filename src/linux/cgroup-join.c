@@ -77,6 +77,13 @@ brig_cgroup_join_self(brig_cgroup_join *j, brig_error **err)
     close(j->tasks_fd[i]);
     j->tasks_fd[i] = -1;
   }
+  /* The cgroup2 directory of CLONE_INTO_CGROUP has served: no directory
+   * fd of the host may stay open while paths of the container are looked
+   * up (a symlink through /proc/self/fd/N would climb out of it). */
+  if (j->clone_fd >= 0) {
+    close(j->clone_fd);
+    j->clone_fd = -1;
+  }
   return 0;
 }
 

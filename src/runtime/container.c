@@ -329,15 +329,9 @@ child_main(create_ctx *c, int child_sock)
   };
 
   /* The lock belongs to brig: the init must not keep the directory locked
-   * while it waits for start.  The cgroup directory fd of CLONE_INTO_CGROUP
-   * has served: no directory fd of the host may stay open while paths of
-   * the container are looked up. */
+   * while it waits for start. */
   close(c->cdir.fd);
   close(c->cdir.rootfd);
-  if (c->cgroup_join.clone_fd >= 0) {
-    close(c->cgroup_join.clone_fd);
-    c->cgroup_join.clone_fd = -1;
-  }
   close(c->sock);
   if (c->console_fd >= 0)
     close(c->console_fd);

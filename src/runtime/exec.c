@@ -429,15 +429,9 @@ proc_run(exec_ctx *x)
 {
   brig_error *err = NULL;
 
-  /* First thing, as the container init does (cgroup-join.c).  The cgroup
-   * directory fd of CLONE_INTO_CGROUP has served: it goes now, before any
-   * path of the container is looked up. */
+  /* First thing, as the container init does (cgroup-join.c). */
   if (brig_cgroup_join_self(&x->join, &err) < 0)
     proc_fail(x, err);
-  if (x->join.clone_fd >= 0) {
-    close(x->join.clone_fd);
-    x->join.clone_fd = -1;
-  }
   /* At GO the process is in the cgroup however it got there. */
   if (proc_wait_go(x, &err) < 0 || proc_affinity(x, true, &err) < 0 || proc_attrs(x, &err) < 0 ||
       proc_terminal(x, &err) < 0 || proc_cwd(x, &err) < 0 || proc_find_executable(x, &err) < 0 ||

@@ -44,7 +44,7 @@ ok $? "the process is pid 1 of its pid namespace"
 
 unshare --net sleep 100 &
 netns_pid=$!
-wait_until test "$(readlink /proc/$netns_pid/ns/net)" != "$(readlink /proc/self/ns/net)"
+wait_until ns_differs "$netns_pid" net
 run_in join ".linux.namespaces |= map(if .type == \"network\" then .path = \"/proc/$netns_pid/ns/net\" else . end)" \
   'readlink /proc/self/ns/net'
 [ "$(out join)" = "$(readlink /proc/$netns_pid/ns/net)" ] && [ "$(out join)" != "$(readlink /proc/self/ns/net)" ]
@@ -55,7 +55,7 @@ wait $netns_pid 2>/dev/null
 # cgroup), but one given by path is joined, not replaced.
 unshare --cgroup sleep 100 &
 cgns_pid=$!
-wait_until test "$(readlink /proc/$cgns_pid/ns/cgroup)" != "$(readlink /proc/self/ns/cgroup)"
+wait_until ns_differs "$cgns_pid" cgroup
 run_in joincg ".linux.namespaces |= map(if .type == \"cgroup\" then .path = \"/proc/$cgns_pid/ns/cgroup\" else . end)" \
   'readlink /proc/self/ns/cgroup'
 [ "$(out joincg)" = "$(readlink /proc/$cgns_pid/ns/cgroup)" ]

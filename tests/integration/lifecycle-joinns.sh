@@ -83,7 +83,7 @@ nothing_left "user namespace by path"
 # it): the init joins the netns first, then clone3 makes the user namespace.
 unshare --net sleep 100 &
 nholder=$!
-wait_until test "$(readlink /proc/$nholder/ns/net)" != "$(readlink /proc/self/ns/net)"
+wait_until ns_differs "$nholder" net
 new_bundle netuser '.linux.namespaces |= map(if .type == "network" then .path = $ns else . end)
   | .linux.namespaces += [{"type":"user"}]
   | .linux.uidMappings = [{"containerID":0,"hostID":300000,"size":65536}]

@@ -61,6 +61,12 @@ nothing_left() {
   [ -z "$procs" ] || diag "processes: $procs"
 }
 
+# ns_differs PID TYPE: PID's TYPE namespace is not ours (re-read at each
+# call, so that wait_until can poll it).
+ns_differs() {
+  [ "$(readlink "/proc/$1/ns/$2")" != "$(readlink "/proc/self/ns/$2")" ]
+}
+
 # wait_stopped ID: until state says stopped (max ~5 s).
 wait_stopped() {
   i=0

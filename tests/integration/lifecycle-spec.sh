@@ -114,7 +114,7 @@ expect_error "a net sysctl in the host's network namespace given by path" \
 # A network namespace of its own given by path takes them (as with runc).
 unshare --net sleep 100 &
 ns_pid=$!
-wait_until test "$(readlink /proc/$ns_pid/ns/net)" != "$(readlink /proc/self/ns/net)"
+wait_until ns_differs "$ns_pid" net
 new_bundle pathnet '.linux.namespaces |= map(if .type == "network" then .path = $p else . end)
   | .linux.sysctl = {"net.ipv4.ip_forward":"1"} | .process.args = ["cat", "/proc/sys/net/ipv4/ip_forward"]' \
   --arg p "/proc/$ns_pid/ns/net"

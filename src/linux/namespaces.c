@@ -165,7 +165,7 @@ brig_ns_plan_build(const oci_spec *spec, brig_ns_plan *plan, brig_error **err)
    * directories such as the state root, mount devpts with the tty group),
    * so the init enters it last, as Firejail does, and the other new
    * namespaces belong to brig's user namespace. */
-  if (plan->new_user && l->uid_mappings_len && !maps_root(l)) {
+  if (plan->new_user && brig_ns_user_is_late(l)) {
     plan->new_user = false;
     plan->late_user = true;
     plan->clone_flags &= ~(uint64_t)CLONE_NEWUSER;

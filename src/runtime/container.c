@@ -60,6 +60,7 @@ typedef struct create_ctx {
   int proxy_sock;        /* with o->proxy_terminal: where the pty master arrives */
   bool unshare_cgroupns; /* a new cgroup namespace, made by the init in its cgroup */
   bool no_process;       /* config.json has none: start is refused */
+  brig_caps caps;        /* process.capabilities, parsed and limited once */
   int fifo_fd;
   int sock;
   pid_t pid;
@@ -160,7 +161,6 @@ validate_spec(create_ctx *c, brig_error **err)
 {
   const oci_spec *s = c->spec;
   struct stat st;
-  brig_caps caps;
 
   if (!oci_version_supported(s->oci_version))
     return brig_fail(err, 0, "config.json: ociVersion: unsupported version \"%s\"",
@@ -196,18 +196,20 @@ validate_spec(create_ctx *c, brig_error **err)
   if (s->process && s->process->terminal && !c->o->console_socket && !c->o->proxy_terminal)
     return brig_fail(err, 0, "config.json: process.terminal: needs --console-socket");
   if (brig_hooks_validate(s->hooks, err) < 0 || brig_mounts_validate(s, err) < 0 ||
-      brig_sysctl_validate(s->linux, brig_ns_own(&c->ns), err) < 0 ||
+      (s->linux && s->linux->sysctl.len &&
+       brig_sysctl_validate(s->linux, brig_ns_own(&c->ns), err) < 0) ||
       brig_process_attrs_validate(s, err) < 0)
     return -1;
   if (!s->process)
     return 0;
   /* Warnings only (unknown names, ambient capabilities that cannot be
-   * raised, capabilities brig does not hold): the init parses the sets
-   * again and limits them the same way, silently. */
-  if (brig_caps_parse(s->process->capabilities, &caps, true, err) < 0)
+   * raised, capabilities brig does not hold).  The init, a clone, uses the
+   * sets as they are here: its capabilities are brig's. */
+  if (brig_caps_parse(s->process->capabilities, &c->caps, true, err) < 0)
     return -1;
-  brig_caps_limit(&caps, brig_caps_grantable(c->ns.new_user || c->ns.join_user || c->ns.late_user),
-                  true);
+  if (c->caps.present)
+    brig_caps_limit(
+        &c->caps, brig_caps_grantable(c->ns.new_user || c->ns.join_user || c->ns.late_user), true);
   return 0;
 }
 
@@ -323,6 +325,7 @@ child_main(create_ctx *c, int child_sock)
     .seccomp = c->seccomp,
     .unshare_cgroupns = c->unshare_cgroupns,
     .no_process = c->no_process,
+    .caps = &c->caps,
     .cgroup_join = c->cgroup ? &c->cgroup_join : NULL,
     .placed_by_brig = c->scope.unit != NULL,
     .rootless = c->euid != 0,

@@ -720,7 +720,8 @@ brig_container_exec(const brig_exec_opts *o, int *status, brig_error **err)
       exec_find_namespaces(&x, err) < 0)
     goto out;
   /* Known now: whether the process goes into a user namespace. */
-  brig_caps_limit(&x.caps, brig_caps_grantable(x.ns_flags & CLONE_NEWUSER), true);
+  if (x.caps.present)
+    brig_caps_limit(&x.caps, brig_caps_grantable(x.ns_flags & CLONE_NEWUSER), true);
   if (x.process->terminal && o->console_socket) {
     x.console_fd = brig_console_socket_connect(o->console_socket, err);
     if (x.console_fd < 0)

@@ -336,12 +336,7 @@ init_prepare_exec(brig_init_ctx *ctx, init_exec *x, brig_error **err)
 {
   if (ctx->no_process)
     return 0;
-  /* Unknown names were reported by brig before the clone (warnings). */
-  if (brig_caps_parse(ctx->spec->process->capabilities, &x->caps, false, err) < 0)
-    return -1;
-  brig_caps_limit(
-      &x->caps, brig_caps_grantable(ctx->ns->new_user || ctx->ns->join_user || ctx->ns->late_user),
-      false);
+  x->caps = *ctx->caps;
   if (init_env(ctx, x, err) < 0 || init_cwd(ctx, err) < 0)
     return -1;
   return init_find_executable(ctx, x, err);

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 
 #include "libocispec/ocispec.h"
+#include "linux/caps.h"
 #include "linux/cgroup.h"
 #include "linux/namespaces.h"
 
@@ -32,7 +33,8 @@ typedef struct brig_init_ctx {
   /* The cgroup namespace is unshared after brig moved the init into its
    * cgroup (at the first GO), so that the cgroup is its root. */
   bool unshare_cgroupns;
-  bool no_process; /* spec->process is a stand-in: wait for start, never exec */
+  bool no_process;       /* spec->process is a stand-in: wait for start, never exec */
+  const brig_caps *caps; /* process.capabilities as brig parsed and limited them */
   /* The container's cgroup, joined first thing (NULL: brig places the
    * init itself, or there is no cgroup). */
   brig_cgroup_join *cgroup_join;

@@ -42,12 +42,16 @@ static const struct {
 static int
 chmod_fd(int fd, mode_t mode)
 {
+  static bool no_fchmodat2; /* learnt once, not paid per node */
   char link[64];
 
-  if (syscall(__NR_fchmodat2, fd, "", mode, AT_EMPTY_PATH) == 0)
-    return 0;
-  if (errno != ENOSYS && errno != EPERM && errno != EINVAL)
-    return -1;
+  if (!no_fchmodat2) {
+    if (syscall(__NR_fchmodat2, fd, "", mode, AT_EMPTY_PATH) == 0)
+      return 0;
+    if (errno != ENOSYS && errno != EPERM && errno != EINVAL)
+      return -1;
+    no_fchmodat2 = true;
+  }
   snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
   return chmod(link, mode);
 }
@@ -71,7 +75,17 @@ make_node(int rootfd, const char *path, mode_t type, unsigned major, unsigned mi
   dirfd = brig_open_in_root(rootfd, *dir ? dir : "/", BRIG_CREATE_DIR);
   if (dirfd < 0)
     return brig_fail(err, errno, "device %s", path);
-  if (mknodat(dirfd, name, type | mode, makedev(major, minor)) < 0) {
+  /* A node made here has its mode already (the init runs with umask 0)
+   * and its type: only an owner asked for remains, set through the fd. */
+  if (mknodat(dirfd, name, type | mode, makedev(major, minor)) == 0) {
+    if (!d || (!d->has_uid && !d->has_gid))
+      return 0;
+    node = openat(dirfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+    if (node < 0)
+      return brig_fail(err, errno, "device %s", path);
+    goto set_owner;
+  }
+  { /* mknodat failed: a node the image ships, or no CAP_MKNOD */
     _cleanup_close_ int dst = -1, host = -1;
     struct stat st;
 
@@ -110,6 +124,7 @@ set_attrs:
     return brig_fail(err, 0, "device %s: a different file already exists there", path);
   if (chmod_fd(node, mode) < 0)
     return brig_fail(err, errno, "chmod %s", path);
+set_owner:
   if (d && (d->has_uid || d->has_gid) &&
       fchownat(node, "", d->has_uid ? d->uid : (uid_t)-1, d->has_gid ? d->gid : (gid_t)-1,
                AT_EMPTY_PATH) < 0)

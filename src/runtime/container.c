@@ -271,7 +271,7 @@ save_effective_spec(create_ctx *c, brig_error **err)
 }
 
 /* Without process, the init sets up everything else and waits for a start
- * that is refused (BRIG_NO_PROCESS marks the container for `start`).  Its
+ * that is refused (start finds no process in the saved spec).  Its
  * code reads process fields all along: it gets a stand-in that is never
  * exec'd, root in "/", after the spec was saved without it. */
 static int
@@ -282,7 +282,7 @@ stand_in_process(create_ctx *c, brig_error **err)
   c->spec->process = p;
   if (!p || !(p->user = calloc(1, sizeof(*p->user))) || !(p->cwd = strdup("/")))
     return brig_fail(err, ENOMEM, "process");
-  return brig_write_file_atomic(c->cdir.fd, BRIG_NO_PROCESS, "", 0, 0600, err);
+  return 0;
 }
 
 static int
@@ -816,12 +816,18 @@ start_locked(brig_cdir *cd, brig_error **err)
     oci_state_free(s);
     return r;
   }
-  if (faccessat(cd->fd, BRIG_NO_PROCESS, F_OK, AT_SYMLINK_NOFOLLOW) == 0) {
+  /* The saved spec (its poststart hooks are needed below anyway) says
+   * whether there is a process to start. */
+  spec = load_saved_spec(cd);
+  if (spec && !spec->process) {
+    oci_spec_free(spec);
     oci_state_free(s);
     return brig_fail(err, 0, "config.json: process: is required to start the container");
   }
   pidfd = brig_pidfd_verified(s->pid, starttime);
   if (pidfd < 0) {
+    if (spec)
+      oci_spec_free(spec);
     oci_state_free(s);
     return brig_fail(err, 0, "cannot start a container that has stopped");
   }
@@ -832,6 +838,8 @@ start_locked(brig_cdir *cd, brig_error **err)
      * which is then destroyed and its poststop hooks run (steps 12, 13). */
     brig_error *ignored = NULL;
 
+    if (spec)
+      oci_spec_free(spec);
     oci_state_free(s);
     delete_locked(cd, true, &ignored);
     brig_error_free(ignored);
@@ -839,12 +847,11 @@ start_locked(brig_cdir *cd, brig_error **err)
   }
   if (r == 0) {
     set_status(s, "running");
-    spec = load_saved_spec(cd);
     if (spec && spec->hooks)
       brig_hooks_run_warn(spec->hooks->poststart, spec->hooks->poststart_len, "poststart", s);
-    if (spec)
-      oci_spec_free(spec);
   }
+  if (spec)
+    oci_spec_free(spec);
   oci_state_free(s);
   return r;
 }

@@ -28,8 +28,6 @@
  * a process that has already exited from a failure. */
 #define BRIG_NOT_RUNNING "container not running: %s"
 
-/* Present when config.json has no process: start refuses the container. */
-#define BRIG_NO_PROCESS "no-process"
 
 typedef struct brig_cdir {
   int rootfd;

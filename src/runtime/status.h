@@ -28,7 +28,6 @@
  * a process that has already exited from a failure. */
 #define BRIG_NOT_RUNNING "container not running: %s"
 
-
 typedef struct brig_cdir {
   int rootfd;
   int fd;

@@ -42,6 +42,17 @@ brig_openat_in_root(int rootfd, const char *path, int flags)
   return brig_openat2(rootfd, path, &how);
 }
 
+int
+brig_open_in_own_root(const char *path, int flags)
+{
+  struct open_how how = {
+    .flags = (uint64_t)(flags | O_CLOEXEC),
+    .resolve = RESOLVE_NO_MAGICLINKS,
+  };
+
+  return brig_openat2(AT_FDCWD, path, &how);
+}
+
 static int open_in_root(int rootfd, const char *path, enum brig_create_kind kind, int depth);
 
 /* name in parent is a dangling symlink: create what it points to, inside

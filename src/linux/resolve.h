@@ -24,6 +24,13 @@ int brig_open_in_root(int rootfd, const char *path, enum brig_create_kind kind);
 /* openat2(RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS) with the given flags. */
 int brig_openat_in_root(int rootfd, const char *path, int flags);
 
+/* openat2 of an absolute path in this process's own root (after
+ * pivot_root, or setns into the container's mount namespace: the
+ * container's) without magic links: a symlink of the image through
+ * /proc/self/fd/N cannot reach an fd of ours.  Same as RESOLVE_IN_ROOT on
+ * an fd of "/", without opening one. */
+int brig_open_in_own_root(const char *path, int flags);
+
 struct open_how;
 /* openat2(2), retried while the kernel says EAGAIN (a concurrent rename or
  * mount raced with a RESOLVE_IN_ROOT/BENEATH lookup). */

@@ -278,14 +278,11 @@ proc_cwd(exec_ctx *x, brig_error **err)
 {
   const char *cwd = x->process->cwd;
   char buf[PATH_MAX];
-  int root, fd, r;
+  int fd, r;
 
   /* Without magic links: an image symlink through /proc/self/fd/N must not
    * lead the process out before its fds are closed. */
-  root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-  fd = root < 0 ? -1 : brig_openat_in_root(root, cwd, O_PATH | O_DIRECTORY);
-  if (root >= 0)
-    close(root);
+  fd = brig_open_in_own_root(cwd, O_PATH | O_DIRECTORY);
   if (fd < 0)
     return brig_fail(err, errno, "chdir to cwd %s", cwd);
   r = fchdir(fd);

@@ -231,11 +231,8 @@ init_finish_rootfs(brig_init_ctx *ctx, brig_error **err)
       brig_mounts_readonly(l, err) < 0 || brig_rootfs_finish(ctx->spec, err) < 0)
     return -1;
   brig_mask_prep_close(&mask_prep);
-  root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-  cwd_fd = root < 0 ? -1 : brig_openat_in_root(root, ctx->spec->process->cwd, O_PATH | O_DIRECTORY);
+  cwd_fd = brig_open_in_own_root(ctx->spec->process->cwd, O_PATH | O_DIRECTORY);
   cwd_errno = errno;
-  if (root >= 0)
-    close(root);
   return 0;
 }
 

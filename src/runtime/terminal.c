@@ -69,14 +69,12 @@ int
 brig_pty_open(const oci_process *p, int *master_out, int *slave_out, brig_error **err)
 {
   _cleanup_close_ int master = -1, slave = -1;
-  int unlock = 0, root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  int unlock = 0;
 
-  /* In the container's root, without magic links: its /dev may come from
-   * the image, and a symlink there through /proc/self/fd/N must not reach
-   * a file of the host. */
-  master = root < 0 ? -1 : brig_openat_in_root(root, "/dev/ptmx", O_RDWR | O_NOCTTY);
-  if (root >= 0)
-    close(root);
+  /* Without magic links: the container's /dev may come from the image, and
+   * a symlink there through /proc/self/fd/N must not reach a file of the
+   * host. */
+  master = brig_open_in_own_root("/dev/ptmx", O_RDWR | O_NOCTTY);
   if (master < 0)
     return brig_fail(err, errno, "open /dev/ptmx");
   if (ioctl(master, TIOCSPTLCK, &unlock) < 0)

@@ -112,7 +112,7 @@ ok $? "--no-new-privs (got: $out)"
 if cc -o recvtty "$HELPERS/recvtty.c" 2>cc.err; then
   ./recvtty "$TEST_TMP/console.sock" >tty.out 2>tty.err &
   rpid=$!
-  for _ in $(seq 50); do [ -S "$TEST_TMP/console.sock" ] && break; sleep 0.05; done
+  wait_until test -S "$TEST_TMP/console.sock"
   B exec -t --console-socket "$TEST_TMP/console.sock" c1 sh -c 'tty; [ -t 0 ] && [ -t 1 ] && echo stdio-is-tty' </dev/null
   ok $? "exec -t --console-socket"
   timeout 10 tail --pid=$rpid -f /dev/null
@@ -174,7 +174,7 @@ B delete c2
 if cc -o seccomp-agent "$HELPERS/seccomp-agent.c" 2>cc.err; then
   ./seccomp-agent "$TEST_TMP/agent.sock" agent.log 122 &
   agent=$!
-  for _ in $(seq 50); do [ -S "$TEST_TMP/agent.sock" ] && break; sleep 0.1; done
+  wait_until test -S "$TEST_TMP/agent.sock"
   new_bundle nt '.process.args = ["sleep", "100"]
     | .linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW", "listenerPath": $sock,
         "listenerMetadata": "exec-test",

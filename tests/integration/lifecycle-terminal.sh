@@ -17,7 +17,7 @@ new_bundle tty '.process.terminal = true | .process.consoleSize = {"height":30,"
     [ \"$(stat -c %t:%T /dev/console)\" = \"$(stat -L -c %t:%T /proc/self/fd/0)\" ] && echo console-is-the-pty"]'
 ./recvtty "$TEST_TMP/console.sock" >tty.out 2>tty.err &
 rpid=$!
-for _ in $(seq 50); do [ -S "$TEST_TMP/console.sock" ] && break; sleep 0.05; done
+wait_until test -S "$TEST_TMP/console.sock"
 B run -d --console-socket "$TEST_TMP/console.sock" --bundle tty t1 </dev/null >run.out 2>&1
 ok $? "run -d with --console-socket"
 timeout 10 tail --pid=$rpid -f /dev/null

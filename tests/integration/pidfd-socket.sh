@@ -17,8 +17,7 @@ fi
 receive() {
   rm -f "$TEST_TMP/$1.sock"
   ./recvpidfd "$TEST_TMP/$1.sock" >"$1.out" 2>&1 &
-  for _ in $(seq 50); do [ -S "$TEST_TMP/$1.sock" ] && return 0; sleep 0.1; done
-  return 1
+  wait_until test -S "$TEST_TMP/$1.sock"
 }
 # received NAME PID: the receiver got a pidfd of PID.
 received() {

@@ -238,15 +238,20 @@ brig_cgroup_v2_unified(const brig_cgroup *cg, const oci_strmap *u, brig_error **
     if (!key[0] || key[0] == '.' || strchr(key, '/') || strstr(key, "..") || !strchr(key, '.'))
       return brig_fail(err, 0, "linux.resources.unified: invalid key \"%s\"", key);
     snprintf(field, sizeof(field), "linux.resources.unified[\"%s\"]", key);
-    /* "cgroup.*" files are the core's, not a controller's. */
-    if (clen < sizeof(controller)) {
-      memcpy(controller, key, clen);
-      controller[clen] = '\0';
-      if (strcmp(controller, "cgroup") != 0 && brig_cg_v2_available(cg, controller) &&
-          brig_cg_v2_enable(cg, controller, field, err) < 0)
-        return -1;
-    }
-    if (brig_cg_write(dir, key, u->values[i], field, err) < 0)
+    if (brig_cg_write(dir, key, u->values[i], field, err) == 0)
+      continue;
+    /* No such file: its controller (never the core's "cgroup.*") may not
+     * be enabled yet on the way down (a hybrid host's cgroup2; on pure v2
+     * setup enabled them all).  Enable it and write again. */
+    if ((*err)->errnum != ENOENT || clen >= sizeof(controller))
+      return -1;
+    memcpy(controller, key, clen);
+    controller[clen] = '\0';
+    if (strcmp(controller, "cgroup") == 0 || !brig_cg_v2_available(cg, controller))
+      return -1;
+    brig_error_clear(err);
+    if (brig_cg_v2_enable(cg, controller, field, err) < 0 ||
+        brig_cg_write(dir, key, u->values[i], field, err) < 0)
       return -1;
   }
   return 0;

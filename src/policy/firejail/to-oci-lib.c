@@ -645,12 +645,9 @@ system_groups(struct resolver *r)
     }
     for (size_t k = 0; hit && sg->dirs[k]; k++) {
       char *dir = fj_xasprintf("/usr/lib/%s/%s", TRIPLET, sg->dirs[k]);
-      struct brig_fj_match *x;
-      size_t n = fj_glob(r->c, dir, &x);
 
-      if (n && x[0].type == BRIG_FJ_FT_DIR && set_add(r, dir))
+      if (is_type(r, dir, BRIG_FJ_FT_DIR) && set_add(r, dir))
         scan_dir(r, dir, SCAN_DEPTH);
-      brig_fj_matches_free(x, n);
       free(dir);
     }
   }
